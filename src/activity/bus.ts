@@ -1,0 +1,87 @@
+import type { ActivityEvent, ActivityType } from './activity';
+
+/**
+ * Delivers committed activity to `customerActivity` subscribers. The in-process bus serves one
+ * gateway; a bus that fans out across replicas implements the same interface.
+ */
+export interface ActivityBus {
+  publish(events: readonly ActivityEvent[]): void;
+  subscribe(customerId: string, types?: readonly ActivityType[] | null): AsyncGenerator<ActivityEvent, void, undefined>;
+  subscriberCount(): number;
+}
+
+/** Events a slow subscriber may have waiting before the oldest are dropped. */
+const MAX_QUEUED = 1_000;
+
+interface Subscriber {
+  types: ReadonlySet<ActivityType> | null;
+  queue: ActivityEvent[];
+  wake: (() => void) | null;
+  dropped: number;
+}
+
+export class InProcessActivityBus implements ActivityBus {
+  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+  private count = 0;
+
+  publish(events: readonly ActivityEvent[]): void {
+    if (this.count === 0) return;
+    for (const event of events) {
+      const subscribers = this.byCustomer.get(event.customerId);
+      if (!subscribers) continue;
+      for (const s of subscribers) {
+        if (s.types && !s.types.has(event.type)) continue;
+        s.queue.push(event);
+        if (s.queue.length > MAX_QUEUED) {
+          s.queue.shift();
+          s.dropped++;
+        }
+        s.wake?.();
+      }
+    }
+  }
+
+  subscriberCount(): number {
+    return this.count;
+  }
+
+  subscribe(customerId: string, types?: readonly ActivityType[] | null): AsyncGenerator<ActivityEvent, void, undefined> {
+    const subscriber: Subscriber = { types: types ? new Set(types) : null, queue: [], wake: null, dropped: 0 };
+    // Registered now, not at the first next(): nothing published after subscribe() returns is missed.
+    let set = this.byCustomer.get(customerId);
+    if (!set) this.byCustomer.set(customerId, (set = new Set()));
+    set.add(subscriber);
+    this.count++;
+    const unregister = () => {
+      const current = this.byCustomer.get(customerId);
+      if (current?.delete(subscriber)) {
+        this.count--;
+        if (current.size === 0) this.byCustomer.delete(customerId);
+      }
+    };
+    async function* iterate(): AsyncGenerator<ActivityEvent, void, undefined> {
+      try {
+        for (;;) {
+          const next = subscriber.queue.shift();
+          if (next) {
+            yield next;
+            continue;
+          }
+          await new Promise<void>((resolve) => (subscriber.wake = resolve));
+          subscriber.wake = null;
+        }
+      } finally {
+        unregister();
+      }
+    }
+    const generator = iterate();
+    // A generator's finally runs only once it has started; make return() before the first next() unregister too.
+    const originalReturn = generator.return.bind(generator);
+    generator.return = (value) => {
+      unregister();
+      subscriber.wake?.();
+      return originalReturn(value);
+    };
+    return generator;
+  }
+}

@@ -1,0 +1,91 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { Logger } from '../../logger';
+import type { ClickHouseStore } from '../../store/clickhouse';
+import type { IngestRecord } from '../records';
+import { readCheckpoint, type IngestSink } from '../sink';
+import { DemoGenerator, prng } from './generator';
+
+const CHECKPOINT = 'demo';
+const CUSTOMERS_PER_WRITE = 1_000;
+/** Writes in flight at once: generation of the next chunk overlaps the insert of the last. */
+const IN_FLIGHT = 2;
+
+export interface DemoConfig {
+  customers: number;
+  seed: number;
+  tricklePerSec: number;
+}
+
+/**
+ * Loads the demo population through the sink, unless this data directory already holds the
+ * same one. Keys are deterministic, so an interrupted load simply runs again without doubling rows.
+ */
+export async function loadDemo(
+  sink: IngestSink,
+  store: ClickHouseStore,
+  demo: DemoConfig,
+  logger: Logger,
+  now = Date.now(),
+): Promise<{ loaded: boolean; rows: number; ms: number }> {
+  const marker = JSON.stringify({ customers: demo.customers, seed: demo.seed });
+  if ((await readCheckpoint(store, CHECKPOINT)) === marker) {
+    logger.info({ customers: demo.customers, seed: demo.seed }, 'demo data already loaded');
+    return { loaded: false, rows: 0, ms: 0 };
+  }
+  const started = Date.now();
+  const generator = new DemoGenerator({ seed: demo.seed, now });
+  const progress = createProgress(demo.customers, logger);
+  let rows = 0;
+  const inFlight: Promise<void>[] = [];
+  for (let from = 0; from < demo.customers; from += CUSTOMERS_PER_WRITE) {
+    const to = Math.min(from + CUSTOMERS_PER_WRITE, demo.customers);
+    const chunk: IngestRecord[] = [];
+    for (let i = from; i < to; i++) chunk.push(...generator.customerWithHistory(i));
+    rows += chunk.length;
+    // The bulk history is not news: it stays off the live activity stream.
+    for (const r of chunk) if (r.kind !== 'customer') r.announce = false;
+    inFlight.push(sink.write(chunk).then(() => progress.update(to, rows)));
+    if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  await sink.write([], { source: CHECKPOINT, position: marker });
+  progress.stop();
+  const ms = Date.now() - started;
+  logger.info({ customers: demo.customers, rows, ms, rowsPerSec: Math.round((rows / ms) * 1000) }, 'demo data loaded');
+  return { loaded: true, rows, ms };
+}
+
+/** A few new events per second for random demo customers, so the timeline and subscriptions move. */
+export function startTrickle(sink: IngestSink, demo: DemoConfig, logger: Logger): { stop(): void } {
+  if (demo.tricklePerSec <= 0) return { stop() {} };
+  const generator = new DemoGenerator({ seed: demo.seed, now: Date.now() });
+  const rand = prng(demo.seed ^ Date.now());
+  let serial = 0;
+  const timer = setInterval(() => {
+    const event = generator.liveEvent(rand, demo.customers, serial++, Date.now());
+    sink.write([event]).catch((err: unknown) => logger.warn({ err }, 'demo trickle write failed'));
+  }, 1000 / demo.tricklePerSec);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+function createProgress(total: number, logger: Logger) {
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar(
+      { format: 'demo data [{bar}] {percentage}% | {value}/{total} customers | {rows} rows | ETA {eta_formatted}', stream: process.stderr },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0, { rows: 0 });
+    return { update: (value: number, rows: number) => bar.update(value, { rows }), stop: () => bar.stop() };
+  }
+  let nextReport = 0.1;
+  return {
+    update(value: number, rows: number) {
+      if (value / total >= nextReport) {
+        logger.info({ customers: value, of: total, rows }, `demo data ${Math.floor((value / total) * 100)}%`);
+        nextReport = Math.floor((value / total) * 10 + 1) / 10;
+      }
+    },
+    stop() {},
+  };
+}

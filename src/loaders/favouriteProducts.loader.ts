@@ -1,0 +1,32 @@
+import type { ClickHouseStore } from '../store/clickhouse';
+import { createKeyedLoader, groupByUser } from './keyed';
+
+export interface FavouriteProduct {
+  productName: string;
+  purchases: number;
+}
+
+// purchases = order lines of that product across both channels; ties by name ascending.
+const SQL = `
+SELECT user_id, upper(name) AS product, count() AS purchases
+FROM orders FINAL
+ARRAY JOIN item_names AS name
+WHERE user_id IN {ids:Array(String)}
+GROUP BY user_id, product
+ORDER BY user_id, purchases DESC, product ASC
+LIMIT {limit:UInt32} BY user_id`;
+
+export function createFavouriteProductsLoader(store: ClickHouseStore) {
+  return createKeyedLoader<{ limit: number }, FavouriteProduct[]>(
+    ({ limit }) => String(limit),
+    async (ids, { limit }) => {
+      const rows = await store.query<{ user_id: string; product: string; purchases: number }>(
+        'favouriteProducts',
+        SQL,
+        { ids, limit },
+      );
+      return groupByUser(rows, (r) => ({ productName: r.product, purchases: r.purchases }));
+    },
+    () => [],
+  );
+}

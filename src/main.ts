@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { startGateway } from './gateway';
+import { loadDemo, startTrickle } from './ingest/demo/demo';
+import { createLogger } from './logger';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway(config, logger);
+
+  let trickle: { stop(): void } | null = null;
+  if (config.demo.enabled) {
+    await loadDemo(gateway.sink, gateway.store, config.demo, logger.child({ component: 'demo' }));
+    trickle = startTrickle(gateway.sink, config.demo, logger.child({ component: 'demo' }));
+    logger.info({ graphql: `${gateway.url}/graphql` }, 'demo ready: try query { searchCustomers(query: "C0000001") { id firstName } }');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    trickle?.stop();
+    gateway
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});
