@@ -3,175 +3,6 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** YYYY-MM-DD */
-  Date: { input: string; output: string; }
-  /** ISO-8601 UTC with milliseconds, e.g. 2024-05-01T10:00:00.000Z */
-  DateTime: { input: string; output: string; }
-};
-
-export type ActivityConnection = {
-  __typename?: 'ActivityConnection';
-  edges: Array<ActivityEdge>;
-  pageInfo: PageInfo;
-};
-
-export type ActivityEdge = {
-  __typename?: 'ActivityEdge';
-  cursor: Scalars['String']['output'];
-  node: ActivityEvent;
-};
-
-export type ActivityEvent = {
-  __typename?: 'ActivityEvent';
-  at: Scalars['DateTime']['output'];
-  customerId: Scalars['ID']['output'];
-  source: Scalars['String']['output'];
-  summary: Scalars['String']['output'];
-  type: ActivityType;
-};
-
-export type ActivityType =
-  | 'EMAIL_SENT'
-  | 'INSTORE_ORDER'
-  | 'LOGIN'
-  | 'ONLINE_ORDER'
-  | 'WEBSITE_ERROR'
-  | 'WEBSITE_VISIT';
-
-export type Address = {
-  __typename?: 'Address';
-  city: Maybe<Scalars['String']['output']>;
-  country: Maybe<Scalars['String']['output']>;
-  postcode: Maybe<Scalars['String']['output']>;
-  street: Maybe<Scalars['String']['output']>;
-};
-
-export type ChannelStats = {
-  __typename?: 'ChannelStats';
-  amountSpent: Scalars['Float']['output'];
-  items: Scalars['Int']['output'];
-  itemsPerOrder: Scalars['Float']['output'];
-  lastOrderAt: Maybe<Scalars['DateTime']['output']>;
-  orders: Scalars['Int']['output'];
-};
-
-export type Customer = {
-  __typename?: 'Customer';
-  address: Maybe<Address>;
-  age: Maybe<Scalars['Int']['output']>;
-  dateOfBirth: Maybe<Scalars['Date']['output']>;
-  email: Maybe<Scalars['String']['output']>;
-  favouriteProducts: Array<FavouriteProduct>;
-  firstName: Maybe<Scalars['String']['output']>;
-  gender: Maybe<Scalars['String']['output']>;
-  id: Scalars['ID']['output'];
-  lastActivity: LastActivity;
-  lastName: Maybe<Scalars['String']['output']>;
-  purchaseStats: PurchaseStats;
-  recentErrors: Array<WebError>;
-  timeline: ActivityConnection;
-};
-
-
-export type CustomerFavouriteProductsArgs = {
-  limit?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type CustomerRecentErrorsArgs = {
-  limit?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type CustomerTimelineArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  types: InputMaybe<Array<ActivityType>>;
-};
-
-export type FavouriteProduct = {
-  __typename?: 'FavouriteProduct';
-  productName: Scalars['String']['output'];
-  purchases: Scalars['Int']['output'];
-};
-
-export type LastActivity = {
-  __typename?: 'LastActivity';
-  lastEmailClicked: Maybe<Scalars['DateTime']['output']>;
-  lastEmailOpened: Maybe<Scalars['DateTime']['output']>;
-  lastEmailSent: Maybe<Scalars['DateTime']['output']>;
-  lastInstoreOrder: Maybe<Scalars['DateTime']['output']>;
-  lastLogin: Maybe<Scalars['DateTime']['output']>;
-  lastOnlineOrder: Maybe<Scalars['DateTime']['output']>;
-  lastWebsiteVisit: Maybe<Scalars['DateTime']['output']>;
-};
-
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-};
-
-export type PurchaseStats = {
-  __typename?: 'PurchaseStats';
-  instore: ChannelStats;
-  online: ChannelStats;
-  totalItems: Scalars['Int']['output'];
-  totalOrders: Scalars['Int']['output'];
-  totalSpent: Scalars['Float']['output'];
-};
-
-export type Query = {
-  __typename?: 'Query';
-  customer: Maybe<Customer>;
-  customers: Array<Maybe<Customer>>;
-  searchCustomers: Array<Customer>;
-};
-
-
-export type QueryCustomerArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryCustomersArgs = {
-  ids: Array<Scalars['ID']['input']>;
-};
-
-
-export type QuerySearchCustomersArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-  query: Scalars['String']['input'];
-};
-
-export type Subscription = {
-  __typename?: 'Subscription';
-  customerActivity: ActivityEvent;
-};
-
-
-export type SubscriptionCustomerActivityArgs = {
-  customerId: Scalars['ID']['input'];
-  types: InputMaybe<Array<ActivityType>>;
-};
-
-export type WebError = {
-  __typename?: 'WebError';
-  lastSeen: Scalars['DateTime']['output'];
-  message: Scalars['String']['output'];
-  occurrences: Scalars['Int']['output'];
-  page: Scalars['String']['output'];
-};
-
 export type ActivityType =
   | 'EMAIL_SENT'
   | 'INSTORE_ORDER'
@@ -184,11 +15,11 @@ export type ChannelStatsFieldsFragment = { orders: number, items: number, itemsP
 
 export type FullProfileQueryVariables = Exact<{
   id: string | number;
-  favourites: number | null | undefined;
-  errors: number | null | undefined;
-  first: number | null | undefined;
-  after: string | null | undefined;
-  types: Array<ActivityType> | ActivityType | null | undefined;
+  favourites?: number | null | undefined;
+  errors?: number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  types?: Array<ActivityType> | ActivityType | null | undefined;
 }>;
 
 
@@ -203,7 +34,7 @@ export type ManyProfilesQuery = { customers: Array<{ id: string, firstName: stri
 
 export type SearchCustomersQueryVariables = Exact<{
   query: string;
-  first: number | null | undefined;
+  first?: number | null | undefined;
 }>;
 
 
@@ -211,7 +42,7 @@ export type SearchCustomersQuery = { searchCustomers: Array<{ id: string, firstN
 
 export type CustomerActivitySubscriptionVariables = Exact<{
   customerId: string | number;
-  types: Array<ActivityType> | ActivityType | null | undefined;
+  types?: Array<ActivityType> | ActivityType | null | undefined;
 }>;
 
 
