@@ -39,6 +39,8 @@ const envSchema = z.object({
   SINK_BATCH_ROWS: int(1, 10_000_000).default(50_000),
   SINK_FLUSH_MS: int(1, 60_000).default(25),
 
+  LOADER_MODE: z.enum(['shared', 'request', 'naive']).default('shared'),
+
   MAX_IDS: int(1, 10_000).default(100),
   MAX_FIRST: int(1, 10_000).default(100),
   MAX_LIMIT: int(1, 10_000).default(50),
@@ -55,6 +57,7 @@ export interface Config {
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
   sink: { batchRows: number; flushMs: number };
   limits: { maxIds: number; maxFirst: number; maxLimit: number };
+  loaders: { mode: 'shared' | 'request' | 'naive' };
 }
 
 export class ConfigError extends Error {
@@ -98,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS },
     limits: { maxIds: e.MAX_IDS, maxFirst: e.MAX_FIRST, maxLimit: e.MAX_LIMIT },
+    loaders: { mode: e.LOADER_MODE },
   };
 }

@@ -1,7 +1,6 @@
 import type { ActivityBus } from './activity/bus';
 import type { Config } from './config';
-import { createLoaders, type Loaders } from './loaders';
-import type { ClickHouseStore } from './store/clickhouse';
+import type { LoaderFactory, Loaders } from './loaders';
 
 /** Per-request state: fresh loaders for each HTTP request and each subscription. */
 export interface Context {
@@ -12,11 +11,11 @@ export interface Context {
 }
 
 export interface ContextDeps {
-  store: ClickHouseStore;
+  loaders: LoaderFactory;
   bus: ActivityBus;
   limits: Config['limits'];
 }
 
 export function createContext(deps: ContextDeps, requestId: string): Context {
-  return { requestId, loaders: createLoaders(deps.store), limits: deps.limits, bus: deps.bus };
+  return { requestId, loaders: deps.loaders.create(), limits: deps.limits, bus: deps.bus };
 }

@@ -5,6 +5,7 @@ import { InProcessActivityBus, type ActivityBus } from './activity/bus';
 import type { Config } from './config';
 import type { ContextDeps } from './context';
 import { IngestSink } from './ingest/sink';
+import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
 import { buildGatewaySchema } from './schema/build';
 import { createClickHouseStore, type ClickHouseStore } from './store/clickhouse';
@@ -37,7 +38,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
   const bus = new InProcessActivityBus();
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
-  const deps: ContextDeps = { store, bus, limits: config.limits };
+  const deps: ContextDeps = { loaders: new LoaderFactory(store, { mode: config.loaders.mode }), bus, limits: config.limits };
   const schema = await buildGatewaySchema(bus);
   const httpServer = createServer();
   const ws = createWsTransport({ schema, httpServer, deps, logger });

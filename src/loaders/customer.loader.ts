@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { ClickHouseStore } from '../store/clickhouse';
 
 export interface CustomerRecord {
@@ -29,12 +28,12 @@ WHERE id = {query:String}
 ORDER BY rank, last_name, first_name, id
 LIMIT {first:UInt32}`;
 
-export function createCustomerLoader(store: ClickHouseStore): DataLoader<string, CustomerRecord | null> {
-  return new DataLoader(async (ids) => {
+export function customerBatch(store: ClickHouseStore) {
+  return async (ids: readonly string[]): Promise<Array<CustomerRecord | null>> => {
     const rows = await store.query<CustomerRecord>('customers', BY_IDS, { ids });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
-  });
+  };
 }
 
 /** Customers whose id or email matches exactly, or whose email or name contains the text (case-insensitive). */

@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { LOGIN_PAGE } from '../activity/activity';
 import type { ClickHouseStore } from '../store/clickhouse';
 
@@ -40,8 +39,8 @@ interface Row {
 
 const date = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms));
 
-export function createEngagementLoader(store: ClickHouseStore): DataLoader<string, Engagement> {
-  return new DataLoader(async (ids) => {
+export function engagementBatch(store: ClickHouseStore) {
+  return async (ids: readonly string[]): Promise<Engagement[]> => {
     const rows = await store.query<Row>('engagement', SQL, { ids, login: LOGIN_PAGE });
     const email = new Map(rows.filter((r) => r.source === 'email').map((r) => [r.user_id, r]));
     const web = new Map(rows.filter((r) => r.source === 'web').map((r) => [r.user_id, r]));
@@ -56,5 +55,5 @@ export function createEngagementLoader(store: ClickHouseStore): DataLoader<strin
         lastLogin: date(w?.b),
       };
     });
-  });
+  };
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseStore } from '../store/clickhouse';
-import { createKeyedLoader, groupByUser } from './keyed';
+import { groupByUser, keyedBatch } from './keyed';
 
 export interface FavouriteProduct {
   productName: string;
@@ -16,8 +16,8 @@ GROUP BY user_id, product
 ORDER BY user_id, purchases DESC, product ASC
 LIMIT {limit:UInt32} BY user_id`;
 
-export function createFavouriteProductsLoader(store: ClickHouseStore) {
-  return createKeyedLoader<{ limit: number }, FavouriteProduct[]>(
+export function favouriteProductsBatch(store: ClickHouseStore) {
+  return keyedBatch<{ limit: number }, FavouriteProduct[]>(
     ({ limit }) => String(limit),
     async (ids, { limit }) => {
       const rows = await store.query<{ user_id: string; product: string; purchases: number }>(

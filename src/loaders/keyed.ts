@@ -1,31 +1,36 @@
-import DataLoader from 'dataloader';
+/** A load of a profile part that takes arguments (a limit, a page). */
+export interface KeyedLoad<Args> {
+  id: string;
+  args: Args;
+}
+
+export interface KeyedBatch<Args, Value> {
+  (keys: ReadonlyArray<KeyedLoad<Args>>): Promise<Value[]>;
+  cacheKey(key: KeyedLoad<Args>): string;
+}
 
 /**
- * A loader for a profile part that takes arguments (a limit, a page): keys that share the same
- * arguments are fetched together in one query, so the query count does not grow with customers.
+ * Batch function for a part with arguments: keys that share the same arguments are fetched
+ * together in one query, so the query count does not grow with the number of customers.
  */
-export function createKeyedLoader<Args, Value>(
+export function keyedBatch<Args, Value>(
   argsKey: (args: Args) => string,
   fetch: (ids: string[], args: Args) => Promise<Map<string, Value>>,
   empty: () => Value,
-): DataLoader<{ id: string; args: Args }, Value, string> {
-  return new DataLoader(
-    async (keys) => {
-      const groups = new Map<string, { args: Args; ids: string[] }>();
-      for (const { id, args } of keys) {
-        const k = argsKey(args);
-        const group = groups.get(k) ?? { args, ids: [] };
-        group.ids.push(id);
-        groups.set(k, group);
-      }
-      const results = new Map<string, Map<string, Value>>();
-      await Promise.all(
-        [...groups].map(async ([k, { args, ids }]) => results.set(k, await fetch(ids, args))),
-      );
-      return keys.map(({ id, args }) => results.get(argsKey(args))?.get(id) ?? empty());
-    },
-    { cacheKeyFn: ({ id, args }) => `${id}\u0000${argsKey(args)}` },
-  );
+): KeyedBatch<Args, Value> {
+  const batch = async (keys: ReadonlyArray<KeyedLoad<Args>>): Promise<Value[]> => {
+    const groups = new Map<string, { args: Args; ids: Set<string> }>();
+    for (const { id, args } of keys) {
+      const k = argsKey(args);
+      const group = groups.get(k) ?? { args, ids: new Set<string>() };
+      group.ids.add(id);
+      groups.set(k, group);
+    }
+    const results = new Map<string, Map<string, Value>>();
+    await Promise.all([...groups].map(async ([k, { args, ids }]) => results.set(k, await fetch([...ids], args))));
+    return keys.map(({ id, args }) => results.get(argsKey(args))?.get(id) ?? empty());
+  };
+  return Object.assign(batch, { cacheKey: ({ id, args }: KeyedLoad<Args>) => `${id}\u0000${argsKey(args)}` });
 }
 
 /** Groups rows by customer id, keeping their order. */

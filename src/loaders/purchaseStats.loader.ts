@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { ClickHouseStore } from '../store/clickhouse';
 
 export interface ChannelStats {
@@ -50,8 +49,8 @@ function channelStats(row: Row | undefined): ChannelStats {
   };
 }
 
-export function createPurchaseStatsLoader(store: ClickHouseStore): DataLoader<string, PurchaseStats> {
-  return new DataLoader(async (ids) => {
+export function purchaseStatsBatch(store: ClickHouseStore) {
+  return async (ids: readonly string[]): Promise<PurchaseStats[]> => {
     const rows = await store.query<Row>('purchaseStats', SQL, { ids });
     const byKey = new Map(rows.map((r) => [`${r.channel}\u0000${r.user_id}`, r]));
     return ids.map((id) => {
@@ -65,5 +64,5 @@ export function createPurchaseStatsLoader(store: ClickHouseStore): DataLoader<st
         totalSpent: online.amountSpent + instore.amountSpent,
       };
     });
-  });
+  };
 }

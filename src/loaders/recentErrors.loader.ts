@@ -1,5 +1,5 @@
 import type { ClickHouseStore } from '../store/clickhouse';
-import { createKeyedLoader, groupByUser } from './keyed';
+import { groupByUser, keyedBatch } from './keyed';
 
 export interface WebError {
   message: string;
@@ -25,8 +25,8 @@ interface Row {
   occurrences: number;
 }
 
-export function createRecentErrorsLoader(store: ClickHouseStore) {
-  return createKeyedLoader<{ limit: number }, WebError[]>(
+export function recentErrorsBatch(store: ClickHouseStore) {
+  return keyedBatch<{ limit: number }, WebError[]>(
     ({ limit }) => String(limit),
     async (ids, { limit }) => {
       const rows = await store.query<Row>('recentErrors', SQL, { ids, limit });

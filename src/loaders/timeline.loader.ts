@@ -1,6 +1,6 @@
 import { ActivityType, activitySource, summarize, type ActivityEvent } from '../activity/activity';
 import type { ClickHouseStore } from '../store/clickhouse';
-import { createKeyedLoader, groupByUser } from './keyed';
+import { groupByUser, keyedBatch } from './keyed';
 import { encodeCursor, type TimelinePosition } from './timeline.cursor';
 
 export interface TimelineArgs {
@@ -76,8 +76,8 @@ function toPage(rows: Row[], first: number): TimelinePage {
   return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
-export function createTimelineLoader(store: ClickHouseStore) {
-  return createKeyedLoader<TimelineArgs, TimelinePage>(
+export function timelineBatch(store: ClickHouseStore) {
+  return keyedBatch<TimelineArgs, TimelinePage>(
     (a) => JSON.stringify([a.first, a.after, a.types]),
     async (ids, { first, after, types }) => {
       const rows = await store.query<Row>('timeline', SQL, {
