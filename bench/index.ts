@@ -1,0 +1,33 @@
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { load } from './load';
+import { machine, ROOT, settings } from './common';
+import { profile } from './profile';
+
+const commands: Record<string, () => Promise<unknown>> = {
+  load,
+  profile,
+};
+
+/** `npm run bench -- <command…>`: load | profile | all. */
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile'] : asked;
+  for (const name of names) if (!commands[name]) throw new Error(`unknown bench command "${name}"; expected one of: ${Object.keys(commands).join(', ')}, all`);
+  console.log(`# customer360 bench, ${new Date().toISOString()}\nmachine: ${machine()}\nsettings: ${JSON.stringify(settings)}\n`);
+  const results: Record<string, unknown> = {};
+  for (const name of names) {
+    console.log(`\n## ${name}\n`);
+    results[name] = await commands[name]!();
+  }
+  const dir = path.join(ROOT, 'data/bench/results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: machine(), settings, results }, null, 2));
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
