@@ -8,6 +8,8 @@ export interface ActivityBus {
   publish(events: readonly ActivityEvent[]): void;
   subscribe(customerId: string, types?: readonly ActivityType[] | null): AsyncGenerator<ActivityEvent, void, undefined>;
   subscriberCount(): number;
+  /** Releases what the bus holds (a broker connection); the in-process bus holds nothing. */
+  close?(): Promise<void>;
 }
 
 /** Events a slow subscriber may have waiting before the oldest are dropped. */
@@ -18,6 +20,8 @@ interface Subscriber {
   queue: ActivityEvent[];
   wake: (() => void) | null;
   dropped: number;
+  /** Set by return(): a next() waiting for events must end instead of waiting forever. */
+  closed: boolean;
 }
 
 export class InProcessActivityBus implements ActivityBus {
@@ -46,7 +50,7 @@ export class InProcessActivityBus implements ActivityBus {
   }
 
   subscribe(customerId: string, types?: readonly ActivityType[] | null): AsyncGenerator<ActivityEvent, void, undefined> {
-    const subscriber: Subscriber = { types: types ? new Set(types) : null, queue: [], wake: null, dropped: 0 };
+    const subscriber: Subscriber = { types: types ? new Set(types) : null, queue: [], wake: null, dropped: 0, closed: false };
     // Registered now, not at the first next(): nothing published after subscribe() returns is missed.
     let set = this.byCustomer.get(customerId);
     if (!set) this.byCustomer.set(customerId, (set = new Set()));
@@ -61,7 +65,7 @@ export class InProcessActivityBus implements ActivityBus {
     };
     async function* iterate(): AsyncGenerator<ActivityEvent, void, undefined> {
       try {
-        for (;;) {
+        while (!subscriber.closed) {
           const next = subscriber.queue.shift();
           if (next) {
             yield next;
@@ -76,8 +80,10 @@ export class InProcessActivityBus implements ActivityBus {
     }
     const generator = iterate();
     // A generator's finally runs only once it has started; make return() before the first next() unregister too.
+    // A return() that arrives while a next() waits is queued behind it: wake that next() and let the loop end.
     const originalReturn = generator.return.bind(generator);
     generator.return = (value) => {
+      subscriber.closed = true;
       unregister();
       subscriber.wake?.();
       return originalReturn(value);

@@ -7,8 +7,9 @@ export interface FavouriteProduct {
 }
 
 // purchases = order lines of that product across both channels; ties by name ascending.
+// upperUTF8, not upper: upper() changes ASCII letters only, so 'Écharpe' and 'ÉCHARPE' would not group.
 const SQL = `
-SELECT user_id, upper(name) AS product, count() AS purchases
+SELECT user_id, upperUTF8(name) AS product, count() AS purchases
 FROM orders FINAL
 ARRAY JOIN item_names AS name
 WHERE user_id IN {ids:Array(String)}

@@ -72,7 +72,8 @@ export class CustomerResolver {
     @Ctx() ctx: Context,
   ): Promise<ActivityConnection> {
     assertIntInRange('first', first, 0, ctx.limits.maxFirst);
-    const position = after ? decodeCursor(after) : null;
+    // Only null or an absent `after` starts from the top; "" is a malformed cursor, not a restart.
+    const position = after === null || after === undefined ? null : decodeCursor(after);
     const args = { first, after: position, types: types ? [...new Set(types)].sort() : null };
     return ctx.loaders.timeline.load({ id: customer.id, args });
   }

@@ -24,7 +24,11 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
 
 function toDay(value: unknown): string {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-  if (typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return value;
+  if (typeof value === 'string' && DATE.test(value)) {
+    // Date.parse rolls impossible days over (2023-02-29 becomes 1 March): the day must survive the round trip.
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    if (!Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value)) return value;
+  }
   throw new GraphQLError(`Date cannot represent ${JSON.stringify(value)}; expected YYYY-MM-DD`);
 }
 
