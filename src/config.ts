@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseApiKeyEntries, type ApiKeyEntry } from './auth/credentials';
+import type { JwtOptions } from './auth/jwt';
 
 /**
  * One typed configuration, read from the environment. Every key has a default that makes
@@ -30,6 +32,20 @@ const envSchema = z.object({
   MONGO_URL: z.string().startsWith('mongodb').optional(),
   MONGO_DATABASE: z.string().min(1).default('fashion'),
   KAFKA_BROKERS: list.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('customer360'),
+  KAFKA_GROUP_ID: z.string().min(1).default('customer360-ingest'),
+  KAFKA_TOPIC_WEBLOGS: z.string().min(1).default('weblogs'),
+  KAFKA_TOPIC_EMAILS: z.string().min(1).default('marketing_emails'),
+  KAFKA_TOPIC_DEAD_LETTER: z.string().min(1).default('customer360.dead-letter'),
+  KAFKA_TOPIC_ACTIVITY: z.string().min(1).default('customer360.activity'),
+  KAFKA_FROM_BEGINNING: flag.default(true),
+  KAFKA_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
+  KAFKA_SSL: flag.default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  INGEST: flag.optional(),
+  ACTIVITY_FANOUT: z.enum(['local', 'kafka']).default('local'),
 
   DEMO: flag.optional(),
   DEMO_CUSTOMERS: int(1, 10_000_000).default(10_000),
@@ -44,7 +60,36 @@ const envSchema = z.object({
   MAX_IDS: int(1, 10_000).default(100),
   MAX_FIRST: int(1, 10_000).default(100),
   MAX_LIMIT: int(1, 10_000).default(50),
+
+  // Authentication and query limits: docs/security.md.
+  AUTH_MODE: z.enum(['required', 'none']).optional(),
+  AUTH_API_KEYS: list.optional(),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (a 256-bit HS256 secret)').optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_ROLE_CLAIM: z.string().regex(/^[\w:/-]+(\.[\w:/-]+)*$/, 'must be a claim name or a dotted path').default('role'),
+  ALLOWED_ORIGINS: list.optional(),
+  QUERY_MAX_DEPTH: int(1, 1_000).default(10),
+  QUERY_MAX_COST: int(1, 100_000_000).default(50_000),
+  QUERY_MAX_ALIASES: int(0, 10_000).default(30),
+  QUERY_MAX_DIRECTIVES: int(0, 10_000).default(50),
+  QUERY_MAX_TOKENS: int(100, 1_000_000).default(10_000),
+  QUERY_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
+  HTTP_MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024).default(102_400),
+  RATE_LIMIT_REQUESTS: int(0, 1_000_000_000).default(3_000),
+  RATE_LIMIT_WINDOW_SEC: int(1, 86_400).default(60),
+  GRAPHQL_INTROSPECTION: flag.default(true),
+  GRAPHIQL: flag.default(true),
+
+  // Operations: docs/operations.md.
+  READY_MAX_LAG_SECONDS: int(1, 86_400).default(60),
+  READY_CHECK_TIMEOUT_MS: int(100, 60_000).default(2_000),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 });
+
+/** Every environment variable the configuration reads; `.env.example` documents each (a test checks). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   http: { host: string; port: number };
@@ -53,11 +98,54 @@ export interface Config {
     | { mode: 'embedded'; dataDir: string }
     | { mode: 'server'; url: string; user: string; password: string; database: string };
   mongo?: { url: string; database: string };
-  kafka?: { brokers: string[] };
+  kafka?: KafkaConfig;
+  /** Whether this process runs the MongoDB and Kafka ingesters (one ingesting process per deployment). */
+  ingest: { enabled: boolean };
+  /** How committed activity reaches `customerActivity` subscribers: this process only, or every replica. */
+  activity: { fanout: 'local' | 'kafka' };
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
   sink: { batchRows: number; flushMs: number };
   limits: { maxIds: number; maxFirst: number; maxLimit: number };
   loaders: { mode: 'shared' | 'request' | 'naive' };
+  /** Who may call, and as which role (docs/security.md). */
+  auth: AuthConfig;
+  /** Bounds on every GraphQL request besides the MAX_* argument sizes above (docs/security.md). */
+  queryLimits: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+    maxBodyBytes: number;
+    timeoutMs: number;
+  };
+  /** Requests (HTTP requests and subscribe messages) per credential per window; 0 requests = no limit. */
+  rateLimit: { requests: number; windowSec: number };
+  /** Introspection and the GraphiQL page, each switchable off for production. */
+  graphql: { introspection: boolean; graphiql: boolean };
+  operations: { readyMaxLagSeconds: number; readyCheckTimeoutMs: number; shutdownGraceMs: number };
+}
+
+export interface AuthConfig {
+  /** `none` only while HOST is loopback: every caller is then an anonymous `support`. */
+  mode: 'required' | 'none';
+  apiKeys: ApiKeyEntry[];
+  jwt?: JwtOptions;
+  /** Browser origins besides the gateway's own that may open WebSockets (cross-site WebSocket hijacking). */
+  allowedOrigins: string[];
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  ssl: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** The ingesting consumer group. */
+  groupId: string;
+  /** Where a consumer group without committed offsets starts: the earliest message, or only new ones. */
+  fromBeginning: boolean;
+  sessionTimeoutMs: number;
+  topics: { weblogs: string; emails: string; deadLetter: string; activity: string };
 }
 
 export class ConfigError extends Error {
@@ -76,8 +164,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const problems: string[] = [];
   const mongo = e.MONGO_URL ? { url: e.MONGO_URL, database: e.MONGO_DATABASE } : undefined;
-  const kafka = e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS } : undefined;
+  let sasl: KafkaConfig['sasl'];
+  if (e.KAFKA_SASL_MECHANISM) {
+    if (!e.KAFKA_SASL_USERNAME || e.KAFKA_SASL_PASSWORD === undefined) {
+      problems.push(`KAFKA_SASL_MECHANISM=${JSON.stringify(e.KAFKA_SASL_MECHANISM)}: needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+    } else {
+      sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
+    }
+  }
+  const kafka: KafkaConfig | undefined = e.KAFKA_BROKERS
+    ? {
+        brokers: e.KAFKA_BROKERS,
+        clientId: e.KAFKA_CLIENT_ID,
+        ssl: e.KAFKA_SSL,
+        ...(sasl ? { sasl } : {}),
+        groupId: e.KAFKA_GROUP_ID,
+        fromBeginning: e.KAFKA_FROM_BEGINNING,
+        sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+        topics: {
+          weblogs: e.KAFKA_TOPIC_WEBLOGS,
+          emails: e.KAFKA_TOPIC_EMAILS,
+          deadLetter: e.KAFKA_TOPIC_DEAD_LETTER,
+          activity: e.KAFKA_TOPIC_ACTIVITY,
+        },
+      }
+    : undefined;
+  if (e.ACTIVITY_FANOUT === 'kafka' && !kafka) {
+    problems.push('ACTIVITY_FANOUT="kafka": needs KAFKA_BROKERS');
+  }
+  const auth = resolveAuth(e, problems);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
     http: { host: e.HOST, port: e.PORT },
     logLevel: e.LOG_LEVEL,
@@ -91,7 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : { mode: 'embedded', dataDir: e.CLICKHOUSE_DATA_DIR },
     mongo,
-    kafka,
+    ...(kafka ? { kafka } : {}),
+    ingest: { enabled: e.INGEST ?? Boolean(mongo || kafka) },
+    activity: { fanout: e.ACTIVITY_FANOUT },
     // The demo is the data of the embedded default: on unless a real source is configured.
     demo: {
       enabled: e.DEMO ?? (!mongo && !kafka),
@@ -102,5 +222,64 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS },
     limits: { maxIds: e.MAX_IDS, maxFirst: e.MAX_FIRST, maxLimit: e.MAX_LIMIT },
     loaders: { mode: e.LOADER_MODE },
+    auth,
+    queryLimits: {
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxCost: e.QUERY_MAX_COST,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
+      maxTokens: e.QUERY_MAX_TOKENS,
+      maxBodyBytes: e.HTTP_MAX_BODY_BYTES,
+      timeoutMs: e.QUERY_TIMEOUT_MS,
+    },
+    rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSec: e.RATE_LIMIT_WINDOW_SEC },
+    graphql: { introspection: e.GRAPHQL_INTROSPECTION, graphiql: e.GRAPHIQL },
+    operations: {
+      readyMaxLagSeconds: e.READY_MAX_LAG_SECONDS,
+      readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Authentication is required unless HOST is loopback and no credential is configured (the demo).
+ * Running without it on a reachable address is refused, never silently allowed.
+ */
+function resolveAuth(e: z.infer<typeof envSchema>, problems: string[]): AuthConfig {
+  let apiKeys: ApiKeyEntry[] = [];
+  try {
+    apiKeys = parseApiKeyEntries(e.AUTH_API_KEYS ?? []);
+  } catch (error) {
+    problems.push(`AUTH_API_KEYS: ${(error as Error).message}`);
+  }
+  const jwt: JwtOptions | undefined =
+    e.AUTH_JWT_SECRET || e.AUTH_JWKS_URL
+      ? {
+          ...(e.AUTH_JWT_SECRET ? { secret: e.AUTH_JWT_SECRET } : {}),
+          ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
+          ...(e.AUTH_JWT_ISSUER ? { issuer: e.AUTH_JWT_ISSUER } : {}),
+          ...(e.AUTH_JWT_AUDIENCE ? { audience: e.AUTH_JWT_AUDIENCE } : {}),
+          roleClaim: e.AUTH_ROLE_CLAIM,
+        }
+      : undefined;
+  const hasCredentials = apiKeys.length > 0 || jwt !== undefined;
+  const loopback = isLoopbackHost(e.HOST);
+  const mode = e.AUTH_MODE ?? (loopback && !hasCredentials ? 'none' : 'required');
+  if (mode === 'none' && !loopback) {
+    problems.push(
+      `AUTH_MODE="none": allowed only while HOST is a loopback address (HOST=${JSON.stringify(e.HOST)}); configure AUTH_API_KEYS, AUTH_JWT_SECRET or AUTH_JWKS_URL`,
+    );
+  } else if (mode === 'required' && !hasCredentials) {
+    problems.push(
+      `AUTH_MODE="required"${e.AUTH_MODE ? '' : ` (HOST=${JSON.stringify(e.HOST)} is not loopback)`}: needs AUTH_API_KEYS, AUTH_JWT_SECRET or AUTH_JWKS_URL`,
+    );
+  }
+  return { mode, apiKeys, ...(jwt ? { jwt } : {}), allowedOrigins: e.ALLOWED_ORIGINS ?? [] };
 }

@@ -1,10 +1,13 @@
 import type { ActivityBus } from './activity/bus';
+import type { Principal } from './auth/credentials';
 import type { Config } from './config';
 import type { LoaderFactory, Loaders } from './loaders';
 
 /** Per-request state: fresh loaders for each HTTP request and each subscription. */
 export interface Context {
   requestId: string;
+  /** Who is asking: `@Authorized` fields check its role. */
+  principal: Principal;
   loaders: Loaders;
   limits: Config['limits'];
   bus: ActivityBus;
@@ -16,6 +19,6 @@ export interface ContextDeps {
   limits: Config['limits'];
 }
 
-export function createContext(deps: ContextDeps, requestId: string): Context {
-  return { requestId, loaders: deps.loaders.create(), limits: deps.limits, bus: deps.bus };
+export function createContext(deps: ContextDeps, requestId: string, principal: Principal): Context {
+  return { requestId, principal, loaders: deps.loaders.create(), limits: deps.limits, bus: deps.bus };
 }

@@ -1,10 +1,35 @@
 import { GraphQLError } from 'graphql';
 
-/** Every error that reaches a client carries one of these as `extensions.code`. */
+/**
+ * Every error that reaches a client carries one of these as `extensions.code`. The GRAPHQL_* and
+ * BAD_REQUEST codes are the ones Apollo Server sets for documents it cannot parse, validate or
+ * accept; they are listed here so that clients find every code in one place.
+ */
 export enum ErrorCode {
+  /** An argument is out of its documented range or shape (400 for variables, 200 with partial data otherwise). */
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** No credentials, or credentials that are not valid (HTTP 401, WebSocket close 4401). */
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The credential's role may not read this field; the rest of the response is still served. */
   FORBIDDEN = 'FORBIDDEN',
+  /** The credential made more requests than its rate allows (HTTP 429 with Retry-After, WebSocket close 4429). */
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  /** The request body is larger than HTTP_MAX_BODY_BYTES (HTTP 413). */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** The document is too deep, too costly, or has too many aliases or directives (HTTP 400). */
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** The request ran longer than QUERY_TIMEOUT_MS (HTTP 504). */
+  TIMEOUT = 'TIMEOUT',
+  /** The HTTP request itself is malformed: not JSON, not a GraphQL request, batched (HTTP 400). */
+  BAD_REQUEST = 'BAD_REQUEST',
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** The gateway is shutting down and takes no new work (HTTP 503). */
+  SHUTTING_DOWN = 'SHUTTING_DOWN',
+  /** Anything unexpected; the message is generic and the details are logged with the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -19,4 +44,17 @@ export function assertIntInRange(argument: string, value: number, min: number, m
   if (!Number.isInteger(value) || value < min || value > max) {
     throw badUserInput(`Argument "${argument}" must be an integer from ${min} to ${max}; got ${value}.`, argument);
   }
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+/** A limit that a document broke; `limit` names which one, with the bound and what was found. */
+export function queryTooComplex(limit: 'depth' | 'cost' | 'aliases' | 'directives' | 'nodes', max: number, actual?: number): GraphQLError {
+  const known = actual !== undefined && Number.isFinite(actual);
+  const message = known ? `Query ${limit} of ${actual} exceeds the maximum of ${max}.` : `Query exceeds the maximum ${limit} of ${max}.`;
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max, ...(known ? { actual } : {}), http: { status: 400 } },
+  });
 }

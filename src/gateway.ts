@@ -1,15 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
-import { InProcessActivityBus, type ActivityBus } from './activity/bus';
+import type { ActivityBus } from './activity/bus';
+import { createActivityBus } from './activity/kafka.bus';
+import { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
 import type { ContextDeps } from './context';
 import { IngestSink } from './ingest/sink';
+import { CredentialRateLimiter } from './limits/rateLimit';
 import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
+import { observeGateway } from './observability/metrics';
+import { clickhouseReachable, migrationsApplied, Readiness, type ReadinessCheck } from './observability/readiness';
 import { buildGatewaySchema } from './schema/build';
 import { createClickHouseStore, type ClickHouseStore } from './store/clickhouse';
 import { migrate } from './store/migrations';
+import { mountConsole } from './transport/console';
 import { createHttpTransport } from './transport/http';
 import { createWsTransport } from './transport/ws';
 
@@ -19,6 +25,8 @@ export interface Gateway {
   bus: ActivityBus;
   sink: IngestSink;
   httpServer: Server;
+  /** What /readyz checks; ingesters add theirs with `readiness.add(check)`. */
+  readiness: Readiness;
   /** http://host:port (the port is the real one when PORT=0). */
   url: string;
   /** Stops accepting work, drains requests and subscriptions, flushes the sink, closes ClickHouse. */
@@ -26,29 +34,45 @@ export interface Gateway {
 }
 
 export interface GatewayOptions {
-  /** Registers routes besides /graphql (the console, health checks). */
-  routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'url'>) => void;
+  /** Registers routes besides /graphql and the console (health checks…); they take precedence over the console's. */
+  routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'url' | 'readiness'>) => void;
+  /** Conditions /readyz requires besides ClickHouse and migrations (more can be added later through `readiness`). */
+  readinessChecks?: ReadinessCheck[];
 }
 
 /** The composition root: ClickHouse → sink and loaders → schema → HTTP and WebSocket transports. */
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
-  const store = await createClickHouseStore(config.clickhouse);
+  const store = await createClickHouseStore(config.clickhouse, { queryTimeoutMs: config.queryLimits.timeoutMs });
   const applied = await migrate(store);
   logger.info({ mode: store.mode, applied }, 'ClickHouse ready');
 
-  const bus = new InProcessActivityBus();
+  const bus = await createActivityBus(config, logger.child({ component: 'activity' }));
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
   const deps: ContextDeps = { loaders: new LoaderFactory(store, { mode: config.loaders.mode }), bus, limits: config.limits };
+  const unobserve = observeGateway({ store, sink, bus });
+  const readiness = new Readiness(
+    [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],
+    config.operations.readyCheckTimeoutMs,
+  );
+  const authenticator = new Authenticator(config.auth);
+  const rateLimiter = new CredentialRateLimiter(config.rateLimit);
   const schema = await buildGatewaySchema(bus);
   const httpServer = createServer();
-  const ws = createWsTransport({ schema, httpServer, deps, logger });
+  const ws = createWsTransport({ schema, httpServer, deps, logger, config, authenticator, rateLimiter });
   const { app, apollo } = await createHttpTransport({
     schema,
     httpServer,
     deps,
     logger,
+    config,
+    authenticator,
+    rateLimiter,
+    readiness,
     onDrain: () => ws.close(),
-    routes: (a) => options.routes?.(a, { config, store, bus, sink, httpServer }),
+    routes: (a) => {
+      options.routes?.(a, { config, store, bus, sink, httpServer });
+      mountConsole(a, { logger, graphiql: config.graphql.graphiql });
+    },
   });
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
@@ -59,6 +83,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host}:${port}`;
   logger.info({ url: `${url}/graphql` }, 'customer360 gateway listening');
+  if (!authenticator.required) {
+    logger.warn(
+      { host: config.http.host },
+      'AUTHENTICATION IS OFF: every caller is an anonymous "support" user. Allowed only on a loopback address; set AUTH_API_KEYS or AUTH_JWT_SECRET/AUTH_JWKS_URL before exposing the gateway.',
+    );
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -67,11 +97,20 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     bus,
     sink,
     httpServer,
+    readiness,
     url,
+    // The order matters: refuse new work, let the work in flight finish, then write what is buffered,
+    // and only then close the clients it needs.
     close() {
       closing ??= (async () => {
+        readiness.markShuttingDown();
+        // Subscribers get a normal close (1001, going away) and reconnect to another replica.
+        await ws.close();
+        // No new connections; requests in flight complete (up to SHUTDOWN_GRACE_MS).
         await apollo.stop();
         await sink.close();
+        await bus.close?.();
+        unobserve();
         await store.close();
         logger.info('customer360 gateway stopped');
       })();

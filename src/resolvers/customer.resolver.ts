@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Permission } from '../auth/roles';
 import type { Context } from '../context';
 import { assertIntInRange, badUserInput } from '../errors';
 import { decodeCursor } from '../loaders/timeline.cursor';
@@ -22,6 +23,8 @@ export class CustomerResolver {
     return Promise.all(ids.map((id) => loadCustomer(ctx, id)));
   }
 
+  // Matching by email or name would tell a caller without personal data whose they are.
+  @Authorized(Permission.PERSONAL_DATA)
   @Query(() => [Customer])
   async searchCustomers(
     @Args(() => SearchCustomersArgs) { query, first }: SearchCustomersArgs,

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { InProcessActivityBus, type ActivityBus } from '../activity/bus';
+import { authChecker } from '../auth/roles';
 import { activityPubSub } from '../activity/pubsub';
 import type { Context } from '../context';
 import { ActivityResolver } from '../resolvers/activity.resolver';
@@ -16,6 +17,8 @@ export async function buildContractSchema(bus: ActivityBus = new InProcessActivi
   return buildSchema({
     resolvers: [CustomerResolver, ActivityResolver],
     pubSub: activityPubSub(bus),
+    // Fields marked @Authorized(Permission…) fail alone with FORBIDDEN when the caller's role lacks it.
+    authChecker,
     // The @key directive is only known to the subgraph built below.
     skipCheck: true,
     validate: false,

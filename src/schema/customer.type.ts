@@ -1,4 +1,5 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Permission } from '../auth/roles';
 import type { CustomerRecord } from '../loaders/customer.loader';
 import { DateScalar } from './scalars';
 
@@ -10,18 +11,22 @@ export class Address {
   @Field(() => String, { nullable: true }) country!: string | null;
 }
 
-/** A customer's own details; the profile parts (stats, timeline…) are field resolvers over loaders. */
+/**
+ * A customer's own details; the profile parts (stats, timeline…) are field resolvers over loaders.
+ * Personal data needs Permission.PERSONAL_DATA (the support role). Age counts too: watching it
+ * change reveals the date of birth. Gender stays readable for personalisation.
+ */
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class Customer {
   @Field(() => ID) id!: string;
-  @Field(() => String, { nullable: true }) firstName!: string | null;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => String, { nullable: true }) firstName!: string | null;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => String, { nullable: true }) lastName!: string | null;
   @Field(() => String, { nullable: true }) gender!: string | null;
-  @Field(() => DateScalar, { nullable: true }) dateOfBirth!: string | null;
-  @Field(() => Int, { nullable: true }) age!: number | null;
-  @Field(() => String, { nullable: true }) email!: string | null;
-  @Field(() => Address, { nullable: true }) address!: Address | null;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => DateScalar, { nullable: true }) dateOfBirth!: string | null;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => Int, { nullable: true }) age!: number | null;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => String, { nullable: true }) email!: string | null;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => Address, { nullable: true }) address!: Address | null;
 }
 
 /** Completed years from `dob` to `today` (UTC): a birthday not yet reached this year does not count. */

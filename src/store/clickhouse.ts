@@ -27,6 +27,7 @@ export class ClickHouseStore {
   constructor(
     readonly client: ClickHouseClient,
     readonly mode: 'embedded' | 'server',
+    private readonly readSettings: ClickHouseSettings = READ_SETTINGS,
   ) {}
 
   observe(observer: QueryObserver): () => void {
@@ -43,7 +44,7 @@ export class ClickHouseStore {
         query,
         query_params: params,
         format: 'JSONEachRow',
-        clickhouse_settings: READ_SETTINGS,
+        clickhouse_settings: this.readSettings,
       });
       return result.json<T>();
     });
@@ -84,13 +85,22 @@ export class ClickHouseStore {
   }
 }
 
-export async function createClickHouseStore(config: Config['clickhouse']): Promise<ClickHouseStore> {
+export interface StoreOptions {
+  /** ClickHouse stops a SELECT that runs longer (max_execution_time, whole seconds, rounded up). */
+  queryTimeoutMs?: number;
+}
+
+export async function createClickHouseStore(config: Config['clickhouse'], options: StoreOptions = {}): Promise<ClickHouseStore> {
+  const readSettings: ClickHouseSettings = {
+    ...READ_SETTINGS,
+    ...(options.queryTimeoutMs ? { max_execution_time: Math.ceil(options.queryTimeoutMs / 1000) } : {}),
+  };
   if (config.mode === 'embedded') {
     // chdb keeps one engine per process and serves its own default database from the directory.
     // chdb implements @clickhouse/client-common's Connection, which the client bundles its own copy of.
     const connection = createChdbConnection({ path: config.dataDir }) as unknown as ClientConnection;
     const client = createClient({ connection });
-    return new ClickHouseStore(client, 'embedded');
+    return new ClickHouseStore(client, 'embedded', readSettings);
   }
   const admin = createClient({ url: config.url, username: config.user, password: config.password });
   try {
@@ -105,5 +115,5 @@ export async function createClickHouseStore(config: Config['clickhouse']): Promi
     database: config.database,
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
-  return new ClickHouseStore(client, 'server');
+  return new ClickHouseStore(client, 'server', readSettings);
 }

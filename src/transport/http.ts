@@ -1,21 +1,33 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { Authenticator } from '../auth/authenticate';
+import type { Config } from '../config';
 import { createContext, type Context, type ContextDeps } from '../context';
+import { queryLimitsPlugin } from '../limits/plugin';
+import type { CredentialRateLimiter } from '../limits/rateLimit';
 import type { Logger } from '../logger';
-import { maskError } from './errors';
+import type { Readiness } from '../observability/readiness';
+import { requestMetricsPlugin } from '../observability/requestMetrics';
+import { graphqlErrorHandler, maskError } from './errors';
+import { serveGraphQL } from './graphqlRequests';
+import { authenticateRequests, limitRequestRate, loopbackHostOnly } from './guards';
+import { operationsRoutes } from './operations';
+import { assignRequestScope } from './requestScope';
 
 export interface HttpTransportOptions {
   schema: GraphQLSchema;
   httpServer: Server;
   deps: ContextDeps;
   logger: Logger;
-  /** Extra routes (health, console…) mounted before /graphql. */
+  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations'>;
+  authenticator: Authenticator;
+  rateLimiter: CredentialRateLimiter;
+  readiness: Readiness;
+  /** Extra routes (console…) mounted before /graphql. */
   routes?: (app: express.Express) => void;
   /** Called when the server drains; the WebSocket transport closes its clients here. */
   onDrain?: () => Promise<void>;
@@ -23,15 +35,28 @@ export interface HttpTransportOptions {
 
 /** Queries and mutations over HTTP at /graphql: Apollo Server on Express. */
 export async function createHttpTransport(options: HttpTransportOptions): Promise<{ app: express.Express; apollo: ApolloServer<Context> }> {
-  const { schema, httpServer, deps, logger } = options;
+  const { schema, httpServer, deps, logger, config } = options;
+  const limits = config.queryLimits;
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    introspection: config.graphql.introspection,
+    // Shutdown is ordered by gateway.close() (and main.ts's signal handlers), not by Apollo on its own.
+    stopOnTerminationSignals: false,
+    // Apollo's own messages (a document it could not cache…) go to the gateway's log, not the console.
+    logger: logger.child({ component: 'apollo' }),
+    // The parser stops at this many tokens: a huge document costs no more than that to refuse.
+    parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, original) => maskError(formatted, original, logger),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Stops accepting connections, lets requests in flight finish (up to the grace period), then closes the rest.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.operations.shutdownGraceMs }),
+      requestMetricsPlugin(),
+      queryLimitsPlugin(schema, { ...limits, argumentBounds: config.limits }),
       // Federated tracing is for Apollo's hosted graph reporting, which this gateway does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo's landing page loads Sandbox from Apollo's CDN; the console serves GraphiQL at /graphiql instead.
+      ApolloServerPluginLandingPageDisabled(),
       {
         async serverWillStart() {
           return {
@@ -47,17 +72,25 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(operationsRoutes(options.readiness, logger));
   options.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = req.get('x-request-id') ?? randomUUID();
-        res.setHeader('x-request-id', requestId);
-        return createContext(deps, requestId);
+    assignRequestScope(logger),
+    ...(options.authenticator.required ? [] : [loopbackHostOnly()]),
+    authenticateRequests(options.authenticator),
+    limitRequestRate(options.rateLimiter),
+    express.json({ limit: limits.maxBodyBytes }),
+    serveGraphQL(apollo, {
+      timeoutMs: limits.timeoutMs,
+      maxTokens: limits.maxTokens,
+      context: async (scope) => {
+        // authenticateRequests sets the principal; reaching here without one is a wiring fault, never anonymous access.
+        if (!scope.principal) throw new Error('A GraphQL request reached execution without authentication.');
+        return createContext(deps, scope.requestId, scope.principal);
       },
     }),
+    graphqlErrorHandler(logger),
   );
   return { app, apollo };
 }

@@ -1,0 +1,291 @@
+// Ingestion freshness and throughput against real servers (Kafka broker, MongoDB-wire server).
+//
+//   npm run bench:freshness                (builds, starts the services, runs every phase)
+//   npm run bench:freshness -- kafka mongo throughput
+//
+// freshness: the gateway runs as its own process (dist/main.js) with its ingesters; this process
+//   produces one Kafka page view (or writes one MongoDB order) at a time and measures until
+//   (a) its customerActivity subscription receives it and (b) a query polled back to back shows it.
+// throughput: a topic pre-filled with BENCH_EVENTS page views is consumed by a fresh consumer group
+//   of an in-process gateway; events/s from the first to the last committed row, and per second.
+//
+// Settings (environment): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_EVENTS (1,000,000),
+// BENCH_PAUSE_MS between samples (20), KAFKA_BROKERS / MONGO_URL (else scripts/services.sh starts them).
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from 'graphql-ws';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import WebSocket from 'ws';
+import { loadConfig } from '../src/config';
+import { startGateway } from '../src/gateway';
+import { startIngesters } from '../src/ingest';
+import { createLogger } from '../src/logger';
+import { machine, percentile, ROOT, startGatewayProcess, table, type GatewayProcess } from './common';
+
+const settings = {
+  samples: Number(process.env['BENCH_SAMPLES'] ?? 300),
+  warmup: Number(process.env['BENCH_WARMUP'] ?? 30),
+  events: Number(process.env['BENCH_EVENTS'] ?? 1_000_000),
+  pauseMs: Number(process.env['BENCH_PAUSE_MS'] ?? 20),
+};
+
+const run = `c360-bench-${Date.now().toString(36)}`;
+const BASE = Date.UTC(2024, 0, 1);
+
+function services(): { brokers: string; mongoUrl: string } {
+  if (!process.env['KAFKA_BROKERS'] || !process.env['MONGO_URL']) {
+    execFileSync('bash', [path.join(ROOT, 'scripts/services.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return {
+    brokers: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092',
+    mongoUrl: process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27217',
+  };
+}
+
+function topicsFor(name: string) {
+  return {
+    KAFKA_TOPIC_WEBLOGS: `${name}.weblogs`,
+    KAFKA_TOPIC_EMAILS: `${name}.marketing_emails`,
+    KAFKA_TOPIC_DEAD_LETTER: `${name}.dead-letter`,
+    KAFKA_TOPIC_ACTIVITY: `${name}.activity`,
+    KAFKA_GROUP_ID: `${name}.ingest`,
+  };
+}
+
+interface Stats {
+  samples: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { samples: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
+}
+
+async function graphql<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Polls a query back to back until `visible` says yes; returns when the answer that showed it arrived. */
+async function pollUntil(url: string, query: string, variables: Record<string, unknown>, visible: (data: never) => boolean, timeoutMs = 10_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const data = await graphql<never>(url, query, variables);
+    const now = performance.now();
+    if (visible(data)) return now;
+    if (now > deadline) throw new Error('not visible within 10 s');
+  }
+}
+
+const LAST_ACTIVITY = `query($id: ID!) { customer(id: $id) { lastActivity { lastWebsiteVisit lastOnlineOrder } } }`;
+interface LastActivity {
+  customer: { lastActivity: { lastWebsiteVisit: string | null; lastOnlineOrder: string | null } } | null;
+}
+
+/** Kafka produce → subscription push, and → visible in a query. */
+async function kafkaFreshness(gateway: GatewayProcess, producer: Producer, topic: string): Promise<{ push: Stats; query: Stats }> {
+  const client = createClient({ url: `${gateway.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const arrivals = new Map<string, number>();
+  let wake: (() => void) | null = null;
+  const unsubscribe = client.subscribe<{ customerActivity: { summary: string } }>(
+    { query: 'subscription { customerActivity(customerId: "F1") { summary } }' },
+    {
+      next: (r) => {
+        if (r.data) arrivals.set(r.data.customerActivity.summary, performance.now());
+        wake?.();
+      },
+      error: (e) => console.error('subscription error', e),
+      complete: () => undefined,
+    },
+  );
+  const push: number[] = [];
+  const query: number[] = [];
+  try {
+    for (let i = 0; i < settings.warmup + settings.samples; i++) {
+      const page = `bench-${i}.html`;
+      const date = new Date(BASE + i * 1000).toISOString();
+      const sent = performance.now();
+      await producer.send({ topic, messages: [{ key: 'F1', value: JSON.stringify({ user_id: 'F1', date, page, error_message: null }) }] });
+      const seen = await pollUntil(gateway.url, LAST_ACTIVITY, { id: 'F1' }, (d: LastActivity) => d.customer?.lastActivity.lastWebsiteVisit === date);
+      const summary = `Visited ${page}`;
+      while (!arrivals.has(summary)) await new Promise<void>((resolve) => (wake = resolve));
+      if (i >= settings.warmup) {
+        query.push(seen - sent);
+        push.push(arrivals.get(summary)! - sent);
+      }
+      await new Promise((r) => setTimeout(r, settings.pauseMs));
+    }
+  } finally {
+    unsubscribe();
+    await client.dispose();
+  }
+  return { push: stats(push), query: stats(query) };
+}
+
+/** MongoDB insert → visible in a query. */
+async function mongoFreshness(gateway: GatewayProcess, mongo: MongoClient, database: string): Promise<{ query: Stats }> {
+  const orders = mongo.db(database).collection('online_orders');
+  const query: number[] = [];
+  for (let i = 0; i < settings.warmup + settings.samples; i++) {
+    const date = new Date(BASE + i * 1000);
+    const sent = performance.now();
+    await orders.insertOne({ user_id: 'F2', date, items: [{ product_name: 'Bench', price: 1 }], delivery_address: { city: 'Leeds' } });
+    const seen = await pollUntil(gateway.url, LAST_ACTIVITY, { id: 'F2' }, (d: LastActivity) => d.customer?.lastActivity.lastOnlineOrder === date.toISOString());
+    if (i >= settings.warmup) query.push(seen - sent);
+    await new Promise((r) => setTimeout(r, settings.pauseMs));
+  }
+  return { query: stats(query) };
+}
+
+async function freshness(phases: string[], brokers: string, mongoUrl: string) {
+  const name = `${run}-fresh`;
+  const database = name.replace(/-/g, '_');
+  const topics = topicsFor(name);
+  const kafka = new Kafka({ clientId: name, brokers: brokers.split(','), logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [topics.KAFKA_TOPIC_WEBLOGS, topics.KAFKA_TOPIC_EMAILS, topics.KAFKA_TOPIC_DEAD_LETTER].map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+  await admin.disconnect();
+  const mongo = new MongoClient(mongoUrl);
+  await mongo.connect();
+  await mongo.db(database).collection('customers').insertMany([{ id: 'F1', first_name: 'Kafka' }, { id: 'F2', first_name: 'Mongo' }]);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'c360-bench-fresh-'));
+  const gateway = await startGatewayProcess({ ...topics, KAFKA_BROKERS: brokers, MONGO_URL: mongoUrl, MONGO_DATABASE: database, CLICKHOUSE_DATA_DIR: dataDir });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const results: Record<string, unknown> = {};
+  try {
+    // The customers exist once the snapshot is in.
+    await pollUntil(gateway.url, LAST_ACTIVITY, { id: 'F2' }, (d: LastActivity) => d.customer !== null, 60_000);
+    if (phases.includes('kafka')) {
+      results['kafka'] = await kafkaFreshness(gateway, producer, topics.KAFKA_TOPIC_WEBLOGS);
+      console.log(`Kafka produce → subscription push (ms): ${JSON.stringify((results['kafka'] as { push: Stats }).push)}`);
+      console.log(`Kafka produce → visible in a query (ms): ${JSON.stringify((results['kafka'] as { query: Stats }).query)}`);
+    }
+    if (phases.includes('mongo')) {
+      results['mongo'] = await mongoFreshness(gateway, mongo, database);
+      console.log(`MongoDB insert → visible in a query (ms): ${JSON.stringify((results['mongo'] as { query: Stats }).query)}`);
+    }
+  } finally {
+    await producer.disconnect();
+    await gateway.stop();
+    await mongo.db(database).dropDatabase();
+    await mongo.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** Sustained Kafka → ClickHouse: a pre-filled topic consumed by a fresh group. */
+async function throughput(brokers: string) {
+  const name = `${run}-rate`;
+  const topics = topicsFor(name);
+  const kafka = new Kafka({ clientId: name, brokers: brokers.split(','), logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [topics.KAFKA_TOPIC_WEBLOGS, topics.KAFKA_TOPIC_EMAILS, topics.KAFKA_TOPIC_DEAD_LETTER].map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+  await admin.disconnect();
+
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const produceStarted = performance.now();
+  const batch = 20_000;
+  const inFlight: Promise<unknown>[] = [];
+  for (let from = 0; from < settings.events; from += batch) {
+    const messages = [];
+    for (let i = from; i < Math.min(from + batch, settings.events); i++) {
+      const user = `U${i % 10_000}`;
+      messages.push({ key: user, value: JSON.stringify({ user_id: user, date: BASE + i * 10, page: `p${i % 50}.html`, error_message: i % 97 === 0 ? 'Timeout' : null }) });
+    }
+    inFlight.push(producer.send({ topic: topics.KAFKA_TOPIC_WEBLOGS, acks: 1, messages }));
+    if (inFlight.length >= 4) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  const produceSec = (performance.now() - produceStarted) / 1000;
+  console.log(`pre-filled ${settings.events} page views in ${produceSec.toFixed(1)} s`);
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'c360-bench-rate-'));
+  const config = loadConfig({ ...topics, KAFKA_BROKERS: brokers, CLICKHOUSE_DATA_DIR: dataDir, PORT: '0', DEMO: 'false', LOG_LEVEL: 'warn' });
+  const logger = createLogger('warn');
+  const gateway = await startGateway(config, logger);
+  // Each sink commit, seen within 10 ms: when, and how many rows were committed by then.
+  const commits: Array<{ at: number; rows: number }> = [];
+  const started = performance.now();
+  const ingesters = await startIngesters(config, gateway, logger);
+  const joinedMs = performance.now() - started;
+  for (let rows = 0; rows < settings.events; ) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (gateway.sink.stats.rowsWritten > rows) {
+      rows = gateway.sink.stats.rowsWritten;
+      commits.push({ at: performance.now(), rows });
+    }
+  }
+  const done = commits.at(-1)!.at;
+  const parts = await gateway.store.query<{ parts: number }>('bench', "SELECT count() AS parts FROM system.parts WHERE active AND table = 'weblogs'");
+  await ingesters.stop();
+  await gateway.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  // From starting the consumer (joining its group included) to the last row committed.
+  const seconds = (done - started) / 1000;
+  // Between the first and the last commit: the rate once rows flow (the first batch's fetch and insert excluded).
+  const firstCommit = commits[0]!;
+  const steady = (settings.events - firstCommit.rows) / ((done - firstCommit.at) / 1000);
+  const gaps = commits.slice(1).map((c, i) => c.at - commits[i]!.at);
+  const result = {
+    events: settings.events,
+    eventsPerSec: Math.round(settings.events / seconds),
+    steadyEventsPerSec: Math.round(steady),
+    joinMs: Math.round(joinedMs),
+    seconds: Math.round(seconds * 100) / 100,
+    firstCommitMs: Math.round(firstCommit.at - started),
+    maxGapBetweenCommitsMs: Math.round(Math.max(0, ...gaps)),
+    sinkBatches: gateway.sink.stats.batchesWritten,
+    activeParts: parts[0]?.parts ?? null,
+    produceEventsPerSec: Math.round(settings.events / produceSec),
+  };
+  console.log(`Kafka → ClickHouse: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const phases = asked.length === 0 ? ['kafka', 'mongo', 'throughput'] : asked;
+  const { brokers, mongoUrl } = services();
+  console.log(`# customer360 ingestion bench, ${new Date().toISOString()}\nmachine: ${machine()}\nsettings: ${JSON.stringify(settings)}\n`);
+  const results: Record<string, unknown> = {};
+  if (phases.includes('kafka') || phases.includes('mongo')) Object.assign(results, await freshness(phases, brokers, mongoUrl));
+  if (phases.includes('throughput')) results['throughput'] = await throughput(brokers);
+
+  const rows: Array<Array<string | number>> = [];
+  const k = results['kafka'] as { push: Stats; query: Stats } | undefined;
+  const m = results['mongo'] as { query: Stats } | undefined;
+  if (k) rows.push(['Kafka produce → subscription push', k.push.p50, k.push.p99, k.push.max, k.push.samples]);
+  if (k) rows.push(['Kafka produce → visible in a query', k.query.p50, k.query.p99, k.query.max, k.query.samples]);
+  if (m) rows.push(['MongoDB insert → visible in a query', m.query.p50, m.query.p99, m.query.max, m.query.samples]);
+  if (rows.length) console.log(`\n${table(['freshness', 'p50 ms', 'p99 ms', 'max ms', 'samples'], rows)}`);
+
+  const dir = path.join(ROOT, 'data/bench/results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `freshness-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine: machine(), settings, results }, null, 2));
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

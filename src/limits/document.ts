@@ -1,0 +1,117 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  Lexer,
+  Source,
+  TokenKind,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { Config } from '../config';
+import { queryTooComplex } from '../errors';
+import { listFieldEstimator } from './cost';
+
+export interface DocumentLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** The MAX_* argument bounds, which cap the sizes the cost counts. */
+  argumentBounds: Config['limits'];
+}
+
+/** Nodes the cost walk may visit (fragments spread many times multiply them). */
+const MAX_COST_NODES = 20_000;
+
+/**
+ * Brackets ({ [ ( ) open at once that a document may have. The parser and validators recurse once
+ * per level, so a deeper document is refused before parsing; no useful document comes near it.
+ */
+export const MAX_NESTING = 128;
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+
+/**
+ * Scans a document's tokens (graphql's lexer, no recursion) for bracket nesting deeper than
+ * MAX_NESTING; null when it is within, or when the lexer fails (the parser then reports why).
+ */
+export function nestingError(query: string, maxTokens: number): GraphQLError | null {
+  const lexer = new Lexer(new Source(query));
+  let depth = 0;
+  try {
+    for (let i = 0; i <= maxTokens; i++) {
+      const token = lexer.advance();
+      if (token.kind === TokenKind.EOF) return null;
+      if (OPENING.has(token.kind)) {
+        depth++;
+        if (depth > MAX_NESTING) return queryTooComplex('depth', MAX_NESTING);
+      } else if (CLOSING.has(token.kind)) {
+        depth--;
+      }
+    }
+  } catch {
+    // A syntax error: the parser reports it with its location.
+  }
+  return null;
+}
+
+type Limit = 'depth' | 'aliases' | 'directives';
+
+/** graphql-armor's rules, reporting a QUERY_TOO_COMPLEX error (with the count it found) instead of throwing. */
+function armorRules(limits: DocumentLimits): ValidationRule[] {
+  const report = (limit: Limit, max: number) => ({
+    n: max,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const found = Number(/found (\d+)/.exec(error.message)?.[1] ?? Number.NaN);
+        context?.reportError(queryTooComplex(limit, max, found));
+      },
+    ],
+  });
+  return [
+    maxDepthRule(report('depth', limits.maxDepth)) as unknown as ValidationRule,
+    // Aliased __typename counts too (graphql-armor lets it through by default).
+    maxAliasesRule({ ...report('aliases', limits.maxAliases), allowList: [] }) as unknown as ValidationRule,
+    maxDirectivesRule(report('directives', limits.maxDirectives)) as unknown as ValidationRule,
+  ];
+}
+
+/**
+ * Checks a parsed, valid document against the depth, alias, directive and cost limits; returns
+ * the first limit broken, or null. HTTP (an Apollo plugin) and WebSocket (onSubscribe) share it.
+ */
+export function checkDocumentLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limits: DocumentLimits,
+  request: { operationName?: string | null; variables?: Record<string, unknown> | null } = {},
+): GraphQLError | null {
+  const [shapeError] = validate(schema, document, armorRules(limits));
+  if (shapeError) return shapeError;
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
+      variables: request.variables ?? {},
+      estimators: [listFieldEstimator(limits.argumentBounds), simpleEstimator({ defaultComplexity: 1 })],
+      maxQueryNodes: MAX_COST_NODES,
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
+      return queryTooComplex('nodes', MAX_COST_NODES);
+    }
+    // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT.
+    return null;
+  }
+  return cost > limits.maxCost ? queryTooComplex('cost', limits.maxCost, cost) : null;
+}

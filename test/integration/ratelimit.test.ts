@@ -1,0 +1,53 @@
+import { hashApiKey } from '../../src/auth/credentials';
+import { startTestGateway, type TestGateway } from '../utils/gateway';
+import { RawGraphqlWs } from '../utils/ws';
+
+// The request rate per credential: 5 per minute here, so the window never rolls over mid-test.
+
+const KEYS = { a: 'c360_rate-key-a-0123456789', b: 'c360_rate-key-b-0123456789', ws: 'c360_rate-key-ws-0123456789' };
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({
+    AUTH_API_KEYS: Object.entries(KEYS)
+      .map(([name, key]) => `${hashApiKey(key)}:personalisation:${name}`)
+      .join(','),
+    RATE_LIMIT_REQUESTS: '5',
+    RATE_LIMIT_WINDOW_SEC: '60',
+  });
+});
+afterAll(() => t?.close());
+
+test('over its rate a credential gets 429 with Retry-After; another credential is unaffected', async () => {
+  for (let i = 0; i < 5; i++) {
+    const ok = await t.graphql('{ __typename }', undefined, { 'x-api-key': KEYS.a });
+    expect(ok.status).toBe(200);
+  }
+  const res = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEYS.a },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+  expect(res.status).toBe(429);
+  const retryAfter = Number(res.headers.get('retry-after'));
+  expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+  const body = (await res.json()) as { data?: unknown; errors: Array<{ extensions: Record<string, unknown> }> };
+  expect(body.data).toBeUndefined();
+  expect(body.errors[0]?.extensions).toEqual({ code: 'TOO_MANY_REQUESTS', retryAfterSec: retryAfter });
+
+  const other = await t.graphql('{ __typename }', undefined, { 'x-api-key': KEYS.b });
+  expect(other.status).toBe(200);
+});
+
+test('over its rate on a WebSocket, the subscribe closes the connection with 4429', async () => {
+  const ws = await RawGraphqlWs.connect(t.url, { apiKey: KEYS.ws });
+  expect(await ws.next()).toEqual({ type: 'connection_ack' });
+  // Queries over the socket count like subscriptions: each subscribe message is one request.
+  for (let i = 0; i < 5; i++) {
+    ws.subscribe(String(i), '{ __typename }');
+    expect(await ws.next()).toEqual({ id: String(i), type: 'next', payload: { data: { __typename: 'Query' } } });
+    expect(await ws.next()).toEqual({ id: String(i), type: 'complete' });
+  }
+  ws.subscribe('5', '{ __typename }');
+  expect(await ws.closed).toEqual({ code: 4429, reason: 'Too many requests' });
+});

@@ -1,0 +1,83 @@
+import { InProcessActivityBus } from '../../src/activity/bus';
+import { parse, type GraphQLSchema } from 'graphql';
+import { checkDocumentLimits, MAX_NESTING, nestingError, type DocumentLimits } from '../../src/limits/document';
+import { CredentialRateLimiter } from '../../src/limits/rateLimit';
+import { buildGatewaySchema } from '../../src/schema/build';
+
+const limits: DocumentLimits = {
+  maxDepth: 10,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxCost: 50_000,
+  argumentBounds: { maxIds: 100, maxFirst: 100, maxLimit: 50 },
+};
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await buildGatewaySchema(new InProcessActivityBus());
+});
+
+const check = (query: string, variables: Record<string, unknown> = {}, l: DocumentLimits = limits) =>
+  checkDocumentLimits(schema, parse(query), l, { variables })?.extensions ?? null;
+const costOf = (query: string, variables: Record<string, unknown> = {}) =>
+  check(query, variables, { ...limits, maxCost: 1 })?.['actual'];
+
+describe('cost', () => {
+  test('a field costs 1; a list field 1 + size × the cost of one item', () => {
+    expect(costOf('{ customer(id: "C1") { id email } }')).toBe(3);
+    // favouriteProducts: 1 + 5 × 2; customers: 1 + 3 × (1 + 11).
+    expect(costOf('{ customers(ids: ["a", "b", "c"]) { id favouriteProducts { productName purchases } } }')).toBe(1 + 3 * (1 + 11));
+    // Defaults count: timeline(first: 20) of edges { cursor } → 1 + 20 × 2.
+    expect(costOf('{ customer(id: "C1") { timeline { edges { cursor } } } }')).toBe(1 + 41);
+  });
+
+  test('sizes come from variables too, and above the MAX_* bound count at the bound', () => {
+    const q = 'query($n: Int) { customer(id: "C1") { recentErrors(limit: $n) { page } } }';
+    expect(costOf(q, { n: 10 })).toBe(1 + 1 + 10);
+    expect(costOf(q, { n: 1_000_000 })).toBe(1 + 1 + 50);
+    expect(costOf(q, { n: -5 })).toBe(1 + 1);
+  });
+
+  test('federation representations have no bound but their cost', () => {
+    const representations = Array.from({ length: 60_000 }, (_, i) => ({ __typename: 'Customer', id: `C${i}` }));
+    expect(check('query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: representations })).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+    });
+  });
+
+  test('fragments spread exponentially stop at the node limit', () => {
+    const defs = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const deep = { ...limits, maxDepth: 100 };
+    expect(check(`{ ...F0 } ${defs} fragment F30 on Query { __typename }`, {}, deep)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'nodes' });
+  });
+});
+
+test('depth, aliases and directives', () => {
+  expect(check('{ customer(id: "C1") { timeline { edges { node { type } } } } }', {}, { ...limits, maxDepth: 4 })).toEqual({
+    code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 4, actual: 5, http: { status: 400 },
+  });
+  expect(check(`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`)).toMatchObject({ limit: 'aliases', actual: 31 });
+  expect(check(`{ ${Array.from({ length: 51 }, () => '__typename @include(if: true)').join(' ')} }`)).toMatchObject({ limit: 'directives', actual: 51 });
+  expect(check('{ customer(id: "C1") { id } }')).toBeNull();
+});
+
+test('bracket nesting is measured on tokens, before any parsing', () => {
+  expect(nestingError(`${'{ a '.repeat(MAX_NESTING)}${'}'.repeat(MAX_NESTING)}`, 10_000)).toBeNull();
+  expect(nestingError(`${'{ a '.repeat(MAX_NESTING + 1)}`, 10_000)?.extensions).toMatchObject({ limit: 'depth', max: MAX_NESTING });
+  // Brackets inside strings and comments do not count; lexer errors are left to the parser.
+  expect(nestingError(`{ f(s: "${'['.repeat(500)}") } # ${'{'.repeat(500)}`, 10_000)).toBeNull();
+  expect(nestingError('{ a \u0000 }', 10_000)).toBeNull();
+});
+
+test('the rate limiter counts per credential and says when to retry; 0 requests means no limit', async () => {
+  const limiter = new CredentialRateLimiter({ requests: 2, windowSec: 30 });
+  expect(await limiter.take('a')).toEqual({ allowed: true });
+  expect(await limiter.take('a')).toEqual({ allowed: true });
+  const third = await limiter.take('a');
+  expect(third.allowed).toBe(false);
+  expect(third.allowed === false && third.retryAfterSec >= 1 && third.retryAfterSec <= 30).toBe(true);
+  expect(await limiter.take('b')).toEqual({ allowed: true });
+  const off = new CredentialRateLimiter({ requests: 0, windowSec: 1 });
+  for (let i = 0; i < 100; i++) expect(await off.take('a')).toEqual({ allowed: true });
+});

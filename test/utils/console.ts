@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Config } from '@jest/types';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SOURCES = path.join(ROOT, 'src', 'console');
+const OUT = path.join(ROOT, 'dist', 'console');
+const STAMP = path.join(OUT, '.source-hash');
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/** A hash of everything the console build reads: its sources and the locked dependency versions. */
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  const files = [...(await filesUnder(SOURCES)), path.join(ROOT, 'package-lock.json')].sort();
+  for (const file of files) {
+    hash.update(path.relative(ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Builds dist/console (`npm run build:console`) unless it was built from the current sources:
+ * the browser tests run against the built console, as `npm start` serves it.
+ */
+export async function ensureConsoleBuilt(): Promise<{ built: boolean }> {
+  const hash = await sourceHash();
+  if (existsSync(path.join(OUT, 'index.html')) && existsSync(STAMP) && (await readFile(STAMP, 'utf8')) === hash) {
+    return { built: false };
+  }
+  try {
+    await promisify(execFile)('npm', ['run', '--silent', 'build:console'], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 });
+  } catch (err) {
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    throw new Error(`npm run build:console failed:\n${stdout}\n${stderr}`);
+  }
+  await writeFile(STAMP, hash);
+  return { built: true };
+}
+
+/** Whether this run selected a browser test (test/e2e), which needs the built console. */
+export function consoleTestsSelected(globalConfig: Pick<Config.GlobalConfig, 'testPathPattern'>): boolean {
+  const dir = path.join(ROOT, 'test', 'e2e');
+  if (!existsSync(dir)) return false;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => path.join(dir, f));
+  const pattern = globalConfig.testPathPattern;
+  if (!pattern) return files.length > 0;
+  const re = new RegExp(pattern, 'i');
+  return files.some((f) => re.test(f));
+}
