@@ -1,0 +1,130 @@
+import { createClient, type Client } from 'graphql-ws';
+import { authorizationHeaders } from './credential';
+import { ACTIVITY_SUBSCRIPTION, type ActivityEvent } from './queries';
+
+/** Talks to the gateway that served this page: queries over HTTP, live activity over graphql-ws. */
+
+const httpUrl = new URL('/graphql', location.href).toString();
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+}
+
+/** The gateway wants a (valid) credential: the console asks the agent to sign in. */
+export class AuthRequiredError extends ApiError {
+  override name = 'AuthRequiredError';
+}
+
+const authListeners = new Set<() => void>();
+
+/** Called whenever the gateway refuses a request for want of a valid credential. */
+export function onAuthRequired(listener: () => void): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+export async function graphql<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...authorizationHeaders() },
+      body: JSON.stringify({ query, variables }),
+      signal,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError('The gateway cannot be reached.');
+  }
+  let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new ApiError(`The gateway answered ${response.status} without a GraphQL response.`);
+  }
+  const message = body.errors?.map((e) => e.message).join('; ');
+  if (response.status === 401 || body.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+    for (const listener of authListeners) listener();
+    throw new AuthRequiredError(message || 'The gateway asks for a credential.');
+  }
+  if (message) throw new ApiError(message);
+  if (!body.data) throw new ApiError(`The gateway answered ${response.status} without data.`);
+  return body.data;
+}
+
+/** `idle` while no customer is open (no socket is needed then); `denied` when the credential is refused. */
+export type LiveState = 'idle' | 'connecting' | 'live' | 'offline' | 'denied';
+
+let client: Client | null = null;
+let liveState: LiveState = 'idle';
+let activeSubscriptions = 0;
+const liveListeners = new Set<(state: LiveState) => void>();
+
+function setLiveState(state: LiveState): void {
+  liveState = state;
+  for (const listener of liveListeners) listener(state);
+}
+
+function wsClient(): Client {
+  client ??= createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    // Browsers cannot set headers on a WebSocket: the credential travels in the connection_init message.
+    connectionParams: authorizationHeaders,
+    // Reconnect for as long as the page is open (a gateway restart must not need a reload), but not
+    // with a credential the gateway refused (4401, 4403): signing in again makes a new client.
+    retryAttempts: Infinity,
+    shouldRetry: (event) => !(isCloseEvent(event) && (event.code === 4401 || event.code === 4403)),
+    lazy: true,
+    // Keeps the socket while the agent moves from one customer to the next.
+    lazyCloseTimeout: 5_000,
+    retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 10_000))),
+    on: {
+      connecting: () => setLiveState('connecting'),
+      connected: () => setLiveState('live'),
+      closed: (event) => {
+        if (isCloseEvent(event) && (event.code === 4401 || event.code === 4403)) setLiveState('denied');
+        else setLiveState(activeSubscriptions > 0 ? 'offline' : 'idle');
+      },
+    },
+  });
+  return client;
+}
+
+const isCloseEvent = (event: unknown): event is { code: number } =>
+  typeof event === 'object' && event !== null && typeof (event as { code?: unknown }).code === 'number';
+
+/** After signing in or out: the next subscription connects afresh with the new credential. */
+export function resetLiveConnection(): void {
+  void client?.dispose();
+  client = null;
+}
+
+export function onLiveState(listener: (state: LiveState) => void): () => void {
+  liveListeners.add(listener);
+  listener(liveState);
+  return () => liveListeners.delete(listener);
+}
+
+/** Streams new activity for one customer until the returned function is called. */
+export function subscribeActivity(customerId: string, onEvent: (event: ActivityEvent) => void): () => void {
+  activeSubscriptions++;
+  const unsubscribe = wsClient().subscribe<{ customerActivity: ActivityEvent }>(
+    { query: ACTIVITY_SUBSCRIPTION, variables: { customerId } },
+    {
+      next: (result) => {
+        if (result.data) onEvent(result.data.customerActivity);
+      },
+      error: () => {
+        if (liveState !== 'denied') setLiveState('offline');
+      },
+      complete: () => {},
+    },
+  );
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    activeSubscriptions--;
+    unsubscribe();
+  };
+}

@@ -1,0 +1,84 @@
+/** The operations GraphiQL opens with: one tab each for a full profile, a search and live activity. */
+export interface ExampleTab {
+  query: string;
+  variables: string;
+}
+
+const FULL_PROFILE = `# A customer's full profile, as the dashboard shows it.
+query FullProfile($id: ID!) {
+  customer(id: $id) {
+    id
+    firstName
+    lastName
+    gender
+    dateOfBirth
+    age
+    email
+    address { street city postcode country }
+    purchaseStats {
+      online { ...ChannelStats }
+      instore { ...ChannelStats }
+      totalOrders
+      totalItems
+      totalSpent
+    }
+    favouriteProducts(limit: 5) { productName purchases }
+    lastActivity {
+      lastInstoreOrder
+      lastOnlineOrder
+      lastEmailSent
+      lastEmailOpened
+      lastEmailClicked
+      lastWebsiteVisit
+      lastLogin
+    }
+    recentErrors(limit: 5) { message page lastSeen occurrences }
+    timeline(first: 10) {
+      edges { cursor node { type at summary source } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+
+fragment ChannelStats on ChannelStats {
+  orders
+  items
+  itemsPerOrder
+  amountSpent
+  lastOrderAt
+}
+`;
+
+const SEARCH = `# Find customers by id, email or name (case-insensitive).
+query SearchCustomers($query: String!) {
+  searchCustomers(query: $query, first: 10) {
+    id
+    firstName
+    lastName
+    email
+  }
+}
+`;
+
+const ACTIVITY = `# Live activity for one customer (graphql-ws).
+# Run it, then watch events arrive as they are ingested.
+subscription CustomerActivity($customerId: ID!) {
+  customerActivity(customerId: $customerId) {
+    customerId
+    type
+    at
+    summary
+    source
+  }
+}
+`;
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+export function exampleTabs(customerId: string): ExampleTab[] {
+  return [
+    { query: FULL_PROFILE, variables: json({ id: customerId }) },
+    { query: SEARCH, variables: json({ query: customerId }) },
+    { query: ACTIVITY, variables: json({ customerId }) },
+  ];
+}
