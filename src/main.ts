@@ -11,17 +11,13 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config, logger);
 
   let trickle: { stop(): void } | null = null;
-  if (config.demo.enabled) {
-    await loadDemo(gateway.sink, gateway.store, config.demo, logger.child({ component: 'demo' }));
-    trickle = startTrickle(gateway.sink, config.demo, logger.child({ component: 'demo' }));
-    logger.info({ graphql: `${gateway.url}/graphql` }, 'demo ready: try query { searchCustomers(query: "C0000001") { id firstName } }');
-  }
-
   let ingesters: Ingesters | null = null;
-  if (config.ingest.enabled && (config.mongo || config.kafka)) {
-    ingesters = await startIngesters(config, gateway, logger);
-  }
+  // What is starting (the demo load can take minutes at scale) is awaited by a shutdown before the sink closes.
+  let starting: Promise<unknown> = Promise.resolve();
+  const demoLoad = new AbortController();
 
+  // Signals are handled from the moment the gateway listens: a SIGTERM during the demo load or while the
+  // ingesters start still stops everything in order and loses nothing already accepted.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -34,9 +30,14 @@ async function main(): Promise<void> {
       logger.error({ signal }, 'shutdown did not finish in time; exiting');
       process.exit(1);
     }, config.operations.shutdownGraceMs + 15_000).unref();
-    trickle?.stop();
-    // Ingesters first: their last batches (and offsets, resume tokens) go through the still-open sink.
-    Promise.resolve(ingesters?.stop())
+    demoLoad.abort();
+    starting
+      .catch(() => undefined)
+      .then(() => {
+        trickle?.stop();
+        // Ingesters first: their last batches (and offsets, resume tokens) go through the still-open sink.
+        return ingesters?.stop();
+      })
       .then(() => gateway.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
@@ -46,6 +47,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  starting = (async () => {
+    if (config.demo.enabled) {
+      const demoLogger = logger.child({ component: 'demo' });
+      await loadDemo(gateway.sink, gateway.store, config.demo, demoLogger, Date.now(), demoLoad.signal);
+      if (stopping) return;
+      trickle = startTrickle(gateway.sink, config.demo, demoLogger);
+      logger.info({ graphql: `${gateway.url}/graphql` }, 'demo ready: try query { searchCustomers(query: "C0000001") { id firstName } }');
+    }
+    if (!stopping && config.ingest.enabled && (config.mongo || config.kafka)) {
+      ingesters = await startIngesters(config, gateway, logger);
+    }
+  })();
+  await starting;
 }
 
 main().catch((err: unknown) => {

@@ -26,6 +26,7 @@ export async function loadDemo(
   demo: DemoConfig,
   logger: Logger,
   now = Date.now(),
+  signal?: AbortSignal,
 ): Promise<{ loaded: boolean; rows: number; ms: number }> {
   const marker = JSON.stringify({ customers: demo.customers, seed: demo.seed });
   if ((await readCheckpoint(store, CHECKPOINT)) === marker) {
@@ -38,6 +39,13 @@ export async function loadDemo(
   let rows = 0;
   const inFlight: Promise<void>[] = [];
   for (let from = 0; from < demo.customers; from += CUSTOMERS_PER_WRITE) {
+    // Stopped (shutdown): what was written stays, and without the marker the next start loads again.
+    if (signal?.aborted) {
+      await Promise.all(inFlight);
+      progress.stop();
+      logger.info({ customers: from, rows }, 'demo load stopped before the end');
+      return { loaded: false, rows, ms: Date.now() - started };
+    }
     const to = Math.min(from + CUSTOMERS_PER_WRITE, demo.customers);
     const chunk: IngestRecord[] = [];
     for (let i = from; i < to; i++) chunk.push(...generator.customerWithHistory(i));
