@@ -61,6 +61,10 @@ export class IngestSink {
   private batch = emptyBatch();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Commits queued or running. */
+  private committing = 0;
+  /** Buffered rows are due, and go as soon as the commit in flight ends. */
+  private due = false;
   private lastVersion = 0;
   private closed = false;
   readonly stats: SinkStats = { rowsWritten: 0, batchesWritten: 0, writeFailures: 0, lastCommitAt: null };
@@ -102,9 +106,23 @@ export class IngestSink {
     b.rows += records.length;
     if (checkpoint) b.checkpoints.set(checkpoint.source, checkpoint);
     const committed = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
-    if (b.rows >= this.options.batchRows) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
+    if (b.rows >= this.options.batchRows) this.flushWhenFree();
+    else if (!this.timer && !this.due) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flushWhenFree();
+      }, this.options.flushMs);
+    }
     return committed;
+  }
+
+  /**
+   * While a commit is in flight, due rows keep gathering and go together when it ends: a commit costs
+   * about the same however few rows it holds, so under load batches grow instead of queueing up.
+   */
+  private flushWhenFree(): void {
+    if (this.committing > 0) this.due = true;
+    else void this.flush();
   }
 
   /** Writes everything buffered now; resolves when it (and every earlier batch) is committed. */
@@ -113,10 +131,17 @@ export class IngestSink {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.due = false;
     const batch = this.batch;
     if (batch.waiters.length > 0) {
       this.batch = emptyBatch();
-      this.chain = this.chain.then(() => this.commit(batch));
+      this.committing++;
+      this.chain = this.chain
+        .then(() => this.commit(batch))
+        .finally(() => {
+          this.committing--;
+          if (this.due && this.committing === 0) void this.flush();
+        });
     }
     return this.chain;
   }
