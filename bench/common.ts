@@ -103,7 +103,7 @@ export async function scrapeSum(url: string, metric: string, filter: (labels: st
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(metric)) continue;
-    const match = /^([a-z_:]+)(\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
     if (match && match[1] === metric && filter(match[2] ?? '')) sum += Number(match[3]);
   }
   return sum;

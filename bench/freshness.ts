@@ -2,6 +2,7 @@
 //
 //   npm run bench:freshness                (builds, starts the services, runs every phase)
 //   npm run bench:freshness -- kafka mongo throughput
+//   npm run bench -- freshness             (the same phases, or BENCH_FRESHNESS_PHASES=kafka,mongo)
 //
 // freshness: the gateway runs as its own process (dist/main.js) with its ingesters; this process
 //   produces one Kafka page view (or writes one MongoDB order) at a time and measures until
@@ -27,7 +28,7 @@ import { startIngesters } from '../src/ingest';
 import { createLogger } from '../src/logger';
 import { machine, percentile, ROOT, startGatewayProcess, table, type GatewayProcess } from './common';
 
-const settings = {
+export const settings = {
   samples: Number(process.env['BENCH_SAMPLES'] ?? 300),
   warmup: Number(process.env['BENCH_WARMUP'] ?? 30),
   events: Number(process.env['BENCH_EVENTS'] ?? 1_000_000),
@@ -149,7 +150,7 @@ async function mongoFreshness(gateway: GatewayProcess, mongo: MongoClient, datab
   return { query: stats(query) };
 }
 
-async function freshness(phases: string[], brokers: string, mongoUrl: string) {
+async function latency(phases: string[], brokers: string, mongoUrl: string) {
   const name = `${run}-fresh`;
   const database = name.replace(/-/g, '_');
   const topics = topicsFor(name);
@@ -261,13 +262,14 @@ async function throughput(brokers: string) {
   return result;
 }
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  const phases = asked.length === 0 ? ['kafka', 'mongo', 'throughput'] : asked;
+const PHASES = ['kafka', 'mongo', 'throughput'];
+
+/** Starts the services unless KAFKA_BROKERS and MONGO_URL name them, runs the phases, prints the table. */
+export async function freshness(phases: string[] = process.env['BENCH_FRESHNESS_PHASES']?.split(',') ?? PHASES): Promise<Record<string, unknown>> {
+  for (const phase of phases) if (!PHASES.includes(phase)) throw new Error(`unknown freshness phase "${phase}"; expected some of: ${PHASES.join(', ')}`);
   const { brokers, mongoUrl } = services();
-  console.log(`# customer360 ingestion bench, ${new Date().toISOString()}\nmachine: ${machine()}\nsettings: ${JSON.stringify(settings)}\n`);
   const results: Record<string, unknown> = {};
-  if (phases.includes('kafka') || phases.includes('mongo')) Object.assign(results, await freshness(phases, brokers, mongoUrl));
+  if (phases.includes('kafka') || phases.includes('mongo')) Object.assign(results, await latency(phases, brokers, mongoUrl));
   if (phases.includes('throughput')) results['throughput'] = await throughput(brokers);
 
   const rows: Array<Array<string | number>> = [];
@@ -277,6 +279,13 @@ async function main(): Promise<void> {
   if (k) rows.push(['Kafka produce → visible in a query', k.query.p50, k.query.p99, k.query.max, k.query.samples]);
   if (m) rows.push(['MongoDB insert → visible in a query', m.query.p50, m.query.p99, m.query.max, m.query.samples]);
   if (rows.length) console.log(`\n${table(['freshness', 'p50 ms', 'p99 ms', 'max ms', 'samples'], rows)}`);
+  return results;
+}
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  console.log(`# customer360 ingestion bench, ${new Date().toISOString()}\nmachine: ${machine()}\nsettings: ${JSON.stringify(settings)}\n`);
+  const results = await freshness(asked.length === 0 ? PHASES : asked);
 
   const dir = path.join(ROOT, 'data/bench/results');
   await mkdir(dir, { recursive: true });
@@ -285,7 +294,10 @@ async function main(): Promise<void> {
   console.log(`\nresults: ${path.relative(ROOT, file)}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run directly (npm run bench:freshness); bench/index.ts imports `freshness` instead.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

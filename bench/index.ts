@@ -1,5 +1,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fanout } from './fanout';
+import { freshness, settings as freshnessSettings } from './freshness';
 import { load } from './load';
 import { machine, ROOT, settings } from './common';
 import { profile } from './profile';
@@ -7,12 +9,15 @@ import { profile } from './profile';
 const commands: Record<string, () => Promise<unknown>> = {
   load,
   profile,
+  fanout,
+  // Starts the Kafka broker and the MongoDB-wire server (scripts/services.sh) unless KAFKA_BROKERS and MONGO_URL are set.
+  freshness: async () => ({ settings: freshnessSettings, results: await freshness() }),
 };
 
-/** `npm run bench -- <command…>`: load | profile | all. */
+/** `npm run bench -- <command…>`: load | profile | fanout | freshness | all (every one, in that order). */
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
-  const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile'] : asked;
+  const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile', 'fanout', 'freshness'] : asked;
   for (const name of names) if (!commands[name]) throw new Error(`unknown bench command "${name}"; expected one of: ${Object.keys(commands).join(', ')}, all`);
   console.log(`# customer360 bench, ${new Date().toISOString()}\nmachine: ${machine()}\nsettings: ${JSON.stringify(settings)}\n`);
   const results: Record<string, unknown> = {};
