@@ -56,6 +56,7 @@ const envSchema = z.object({
   SINK_FLUSH_MS: int(1, 60_000).default(25),
 
   LOADER_MODE: z.enum(['shared', 'request', 'naive']).default('shared'),
+  LOADER_MAX_IN_FLIGHT: int(1, 64).default(1),
 
   MAX_IDS: int(1, 10_000).default(100),
   MAX_FIRST: int(1, 10_000).default(100),
@@ -106,7 +107,7 @@ export interface Config {
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
   sink: { batchRows: number; flushMs: number };
   limits: { maxIds: number; maxFirst: number; maxLimit: number };
-  loaders: { mode: 'shared' | 'request' | 'naive' };
+  loaders: { mode: 'shared' | 'request' | 'naive'; maxInFlight: number };
   /** Who may call, and as which role (docs/security.md). */
   auth: AuthConfig;
   /** Bounds on every GraphQL request besides the MAX_* argument sizes above (docs/security.md). */
@@ -221,7 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS },
     limits: { maxIds: e.MAX_IDS, maxFirst: e.MAX_FIRST, maxLimit: e.MAX_LIMIT },
-    loaders: { mode: e.LOADER_MODE },
+    loaders: { mode: e.LOADER_MODE, maxInFlight: e.LOADER_MAX_IN_FLIGHT },
     auth,
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,

@@ -48,7 +48,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
   const bus = await createActivityBus(config, logger.child({ component: 'activity' }));
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
-  const deps: ContextDeps = { loaders: new LoaderFactory(store, { mode: config.loaders.mode }), bus, limits: config.limits };
+  const deps: ContextDeps = { loaders: new LoaderFactory(store, config.loaders), bus, limits: config.limits };
   const unobserve = observeGateway({ store, sink, bus });
   const readiness = new Readiness(
     [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],

@@ -19,7 +19,7 @@ export type LoaderMode = 'shared' | 'request' | 'naive';
 
 export interface LoaderOptions {
   mode: LoaderMode;
-  /** Queries of one part in flight at once across requests (shared mode). Default 2. */
+  /** Queries of one part in flight at once across requests (shared mode). Default 1. */
   maxInFlight?: number;
   /** Most keys in one query (shared mode). Default 1,000. */
   maxKeys?: number;
@@ -52,7 +52,7 @@ export class LoaderFactory {
       this.batches = direct;
       return;
     }
-    const limits = { maxInFlight: options.maxInFlight ?? 2, maxKeys: options.maxKeys ?? 1_000 };
+    const limits = { maxInFlight: options.maxInFlight ?? 1, maxKeys: options.maxKeys ?? 1_000 };
     const share = <K, V>(batch: Batch<K, V>): Batch<K, V> => {
       const batcher = new SharedBatcher(batch, limits);
       return (keys) => batcher.load(keys);
