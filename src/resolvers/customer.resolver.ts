@@ -1,25 +1,31 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Permission } from '../auth/roles';
 import type { Context } from '../context';
 import { assertIntInRange, badUserInput } from '../errors';
-import { decodeCursor } from '../loaders/timeline.cursor';
 import { ActivityConnection } from '../schema/activity.type';
 import { SearchCustomersArgs, TimelineArgs } from '../schema/args';
 import { Customer, toCustomer } from '../schema/customer.type';
 import { FavouriteProduct, LastActivity, PurchaseStats, WebError } from '../schema/profile.type';
+import { prefetchProfileParts, timelineKey } from './prefetch';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer | null> {
-    return loadCustomer(ctx, id);
+  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
+    return loadCustomer(ctx, id, info);
   }
 
   @Query(() => [Customer], { nullable: 'items' })
-  async customers(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<Array<Customer | null>> {
+  async customers(
+    @Arg('ids', () => [ID]) ids: string[],
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Array<Customer | null>> {
     if (ids.length > ctx.limits.maxIds) {
       throw badUserInput(`Argument "ids" may hold at most ${ctx.limits.maxIds} ids; got ${ids.length}.`, 'ids');
     }
+    prefetchProfileParts(ctx, ids, info);
     return Promise.all(ids.map((id) => loadCustomer(ctx, id)));
   }
 
@@ -74,11 +80,7 @@ export class CustomerResolver {
     @Args(() => TimelineArgs) { first, after, types }: TimelineArgs,
     @Ctx() ctx: Context,
   ): Promise<ActivityConnection> {
-    assertIntInRange('first', first, 0, ctx.limits.maxFirst);
-    // Only null or an absent `after` starts from the top; "" is a malformed cursor, not a restart.
-    const position = after === null || after === undefined ? null : decodeCursor(after);
-    const args = { first, after: position, types: types ? [...new Set(types)].sort() : null };
-    return ctx.loaders.timeline.load({ id: customer.id, args });
+    return ctx.loaders.timeline.load({ id: customer.id, args: timelineKey(first, after, types, ctx) });
   }
 
   @FieldResolver(() => [WebError])
@@ -92,7 +94,9 @@ export class CustomerResolver {
   }
 }
 
-export async function loadCustomer(ctx: Context, id: string): Promise<Customer | null> {
+/** A customer by id, or null; with `info`, the parts the query selects start loading at the same time. */
+export async function loadCustomer(ctx: Context, id: string, info?: GraphQLResolveInfo): Promise<Customer | null> {
+  if (info) prefetchProfileParts(ctx, [id], info);
   const record = await ctx.loaders.customer.load(id);
   return record ? toCustomer(record) : null;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { InProcessActivityBus, type ActivityBus } from '../activity/bus';
 import { authChecker } from '../auth/roles';
@@ -39,7 +39,7 @@ export async function buildGatewaySchema(bus: ActivityBus): Promise<GraphQLSchem
   const resolvers = createResolversMap(contract) as Record<string, Record<string, unknown>>;
   resolvers['Customer'] = {
     ...resolvers['Customer'],
-    __resolveReference: (ref: { id: string }, ctx: Context) => loadCustomer(ctx, ref.id),
+    __resolveReference: (ref: { id: string }, ctx: Context, info: GraphQLResolveInfo) => loadCustomer(ctx, ref.id, info),
   };
   return buildSubgraphSchema({
     typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(contract)}`),

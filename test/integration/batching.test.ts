@@ -1,6 +1,6 @@
 import { DemoGenerator, demoCustomerId } from '../../src/ingest/demo/generator';
 import type { IngestRecord } from '../../src/ingest/records';
-import { CustomerNamesDocument, FullProfilesDocument } from '../generated/graphql';
+import { CustomerNamesDocument, FullProfileDocument, FullProfilesDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
 
 const CUSTOMERS = 50;
@@ -60,6 +60,44 @@ describe('a full profile costs a constant number of ClickHouse queries', () => {
   test('unknown ids cost nothing more', async () => {
     const labels = await statementsOf(() => t.graphql(FullProfilesDocument, { ids: [...ids.slice(0, 10), 'nobody-1', 'nobody-2'] }));
     expect(labels).toHaveLength(6);
+  });
+});
+
+describe('the parts of a profile load together with the customer lookup', () => {
+  /** The order in which one request's ClickHouse queries start and end. */
+  async function queryOrder(run: () => Promise<unknown>): Promise<string[]> {
+    const store = t.gateway.store;
+    const original = store.query.bind(store);
+    const order: string[] = [];
+    store.query = async (label, sql, params) => {
+      order.push(`start:${label}`);
+      try {
+        return await original(label, sql, params);
+      } finally {
+        order.push(`end:${label}`);
+      }
+    };
+    try {
+      await run();
+    } finally {
+      store.query = original;
+    }
+    return order;
+  }
+
+  test.each([
+    ['customer(id)', () => t.graphql(FullProfileDocument, { id: ids[0]! })],
+    ['customers(ids)', () => t.graphql(FullProfilesDocument, { ids: ids.slice(0, 3) })],
+  ])('%s: every part query starts before the first one ends (one round, not two)', async (_, request) => {
+    const order = await queryOrder(async () => {
+      const res = await request();
+      expect(res.errors).toBeUndefined();
+    });
+    const firstEnd = order.findIndex((e) => e.startsWith('end:'));
+    expect(order.slice(0, firstEnd).sort()).toEqual(
+      ['customers', 'engagement', 'favouriteProducts', 'purchaseStats', 'recentErrors', 'timeline'].map((l) => `start:${l}`),
+    );
+    expect(order.filter((e) => e.startsWith('start:'))).toHaveLength(6);
   });
 });
 
