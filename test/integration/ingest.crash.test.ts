@@ -19,6 +19,7 @@ import {
 } from '../utils/ingest';
 import { expectedProfiles, profileFacts } from '../utils/ingest.oracle';
 import { waitFor } from '../utils/services';
+import { prng } from '../../src/ingest/demo/generator';
 
 const name = uniqueName('c360-crash');
 const database = name.replace(/-/g, '_');
@@ -50,16 +51,6 @@ const sent = {
   emails: new Map<string, { user: string; date: number; opened: boolean }>(),
 };
 
-/** A small deterministic generator, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(3603);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 

@@ -14,6 +14,7 @@ import { IngestedActivityDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
 import { capturedLogger, createTopics, kafkaClient, kafkaEnv, uniqueName } from '../utils/ingest';
 import { waitFor } from '../utils/services';
+import { prng } from '../../src/ingest/demo/generator';
 
 const SERVICES_SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'services.sh');
 const BASE = Date.UTC(2024, 5, 1);
@@ -21,17 +22,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 let t: TestGateway;
 let broker: DedicatedBroker | undefined;
-
-/** A small deterministic generator, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface View {
   user_id: string;
