@@ -48,13 +48,19 @@ export interface GatewayProcess {
   child: ChildProcess;
   /** Resident set size in bytes, now. */
   rss(): number;
+  /** CPU seconds used so far: the whole process, and its JavaScript thread alone (the rest is mostly the engine's). */
+  cpu(): { total: number; js: number };
   stop(): Promise<void>;
 }
 
 /** Runs the built gateway (dist/main.js) as its own process, as users run it, and waits until it answers. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof`) and BENCH_GATEWAY_MAIN (another build's dist/main.js, for an A/B
+  // comparison in one session) change how the gateway runs; by default it is this checkout's build.
+  const nodeArgs = process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const main = process.env['BENCH_GATEWAY_MAIN'] ?? path.join(ROOT, 'dist/main.js');
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -87,6 +93,17 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb * 1024;
+    },
+    cpu() {
+      // utime and stime, in clock ticks (100 per second on Linux), fields 14 and 15 of /proc/<pid>/stat.
+      const seconds = (stat: string) => {
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      };
+      return {
+        total: seconds(readFileSync(`/proc/${child.pid}/stat`, 'utf8')),
+        js: seconds(readFileSync(`/proc/${child.pid}/task/${child.pid}/stat`, 'utf8')),
+      };
     },
     stop: () =>
       new Promise<void>((resolve) => {

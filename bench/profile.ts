@@ -28,6 +28,9 @@ export interface ProfileResult {
   p99: number;
   profilesPerSec: number;
   queriesPerProfile: number;
+  /** Gateway CPU per profile, ms: all threads, and the JavaScript thread alone. */
+  cpuMsPerProfile: number;
+  jsMsPerProfile: number;
   rssMiB: number;
   errors: number;
 }
@@ -51,6 +54,7 @@ async function verify(gateway: GatewayProcess, randomId: () => string): Promise<
 
 async function drive(gateway: GatewayProcess, connections: number, randomId: () => string, mode: Mode): Promise<ProfileResult> {
   const queriesBefore = await queryCount(gateway.url);
+  const cpuBefore = gateway.cpu();
   let rss = gateway.rss();
   const sampler = setInterval(() => (rss = Math.max(rss, gateway.rss())), 250);
   const result = await autocannon({
@@ -66,8 +70,10 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
     ],
   });
   clearInterval(sampler);
+  const cpuAfter = gateway.cpu();
   const queries = (await queryCount(gateway.url)) - queriesBefore;
   const profiles = result.requests.total;
+  const perProfile = (seconds: number) => (profiles > 0 ? (seconds * 1000) / profiles : NaN);
   return {
     mode,
     connections,
@@ -75,6 +81,8 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
     p99: result.latency.p99,
     profilesPerSec: result.requests.average,
     queriesPerProfile: profiles > 0 ? queries / profiles : NaN,
+    cpuMsPerProfile: perProfile(cpuAfter.total - cpuBefore.total),
+    jsMsPerProfile: perProfile(cpuAfter.js - cpuBefore.js),
     rssMiB: rss / 2 ** 20,
     errors: result.errors + result.non2xx + result.timeouts,
   };
@@ -90,6 +98,8 @@ function summarize(results: ProfileResult[]): ProfileResult[] {
     p99: median(runs.map((r) => r.p99)),
     profilesPerSec: median(runs.map((r) => r.profilesPerSec)),
     queriesPerProfile: median(runs.map((r) => r.queriesPerProfile)),
+    cpuMsPerProfile: median(runs.map((r) => r.cpuMsPerProfile)),
+    jsMsPerProfile: median(runs.map((r) => r.jsMsPerProfile)),
     rssMiB: Math.max(...runs.map((r) => r.rssMiB)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
   }));
@@ -118,7 +128,7 @@ export async function profile(): Promise<ProfileResult[]> {
       for (const c of connections) {
         for (let run = 0; run < settings.runs; run++) {
           const r = await drive(gateway, c, randomId, mode);
-          process.stderr.write(`  ${mode} c=${c} run ${run + 1}/${settings.runs}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.profilesPerSec.toFixed(0)} profiles/s, ${r.queriesPerProfile.toFixed(2)} queries/profile\n`);
+          process.stderr.write(`  ${mode} c=${c} run ${run + 1}/${settings.runs}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.profilesPerSec.toFixed(0)} profiles/s, ${r.queriesPerProfile.toFixed(2)} queries/profile, CPU ${r.cpuMsPerProfile.toFixed(1)} ms/profile (JS ${r.jsMsPerProfile.toFixed(1)})\n`);
           results.push(r);
         }
       }
@@ -131,8 +141,18 @@ export async function profile(): Promise<ProfileResult[]> {
   const naive32 = summary.find((r) => r.mode === 'naive' && r.connections === 32);
   console.log(
     table(
-      ['loading', 'connections', 'p50 ms', 'p99 ms', 'profiles/s', 'ClickHouse queries/profile', 'gateway RSS MiB', 'errors'],
-      summary.map((r) => [r.mode, r.connections, r.p50, r.p99, r.profilesPerSec.toFixed(0), r.queriesPerProfile.toFixed(2), r.rssMiB.toFixed(0), r.errors]),
+      ['loading', 'connections', 'p50 ms', 'p99 ms', 'profiles/s', 'ClickHouse queries/profile', 'CPU ms/profile (JS thread)', 'gateway RSS MiB', 'errors'],
+      summary.map((r) => [
+        r.mode,
+        r.connections,
+        r.p50,
+        r.p99,
+        r.profilesPerSec.toFixed(0),
+        r.queriesPerProfile.toFixed(2),
+        `${r.cpuMsPerProfile.toFixed(1)} (${r.jsMsPerProfile.toFixed(1)})`,
+        r.rssMiB.toFixed(0),
+        r.errors,
+      ]),
     ),
   );
   if (shared32 && naive32) {

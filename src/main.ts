@@ -1,3 +1,4 @@
+import './production';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { startGateway } from './gateway';

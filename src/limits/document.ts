@@ -84,34 +84,84 @@ function armorRules(limits: DocumentLimits): ValidationRule[] {
   ];
 }
 
+/** Cost results kept per document: variable shapes seen, each up to a size (so varied or huge variables cannot grow them). */
+const MAX_SHAPES_PER_DOCUMENT = 64;
+const MAX_SHAPE_LENGTH = 4_096;
+
+interface DocumentVerdicts {
+  shape: GraphQLError | null;
+  costs: Map<string, number>;
+}
+
+/**
+ * The variables as the cost sees them: every string becomes empty. No estimator reads a string's
+ * content (they read list lengths and the Int sizes `first` and `limit`), so requests that differ only
+ * in ids or texts share one cost.
+ */
+function costShape(operationName: string | null | undefined, variables: Record<string, unknown>): string {
+  return JSON.stringify([operationName ?? null, variables], (_key, value: unknown) => (typeof value === 'string' ? '' : value));
+}
+
 /**
  * Checks a parsed, valid document against the depth, alias, directive and cost limits; returns
  * the first limit broken, or null. HTTP (an Apollo plugin) and WebSocket (onSubscribe) share it.
+ *
+ * Apollo Server hands the same DocumentNode to every request with the same text, so the verdicts are
+ * kept per document (weakly: they go with it): the shape rules depend on the document alone, and the
+ * cost on the document and the variables' shape. A front end sending one query for many customers
+ * pays for the walk once. Only computed costs are kept, never a failure to compute one.
  */
 export function checkDocumentLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
   limits: DocumentLimits,
   request: { operationName?: string | null; variables?: Record<string, unknown> | null } = {},
+  verdicts: WeakMap<DocumentNode, DocumentVerdicts> = new WeakMap(),
 ): GraphQLError | null {
-  const [shapeError] = validate(schema, document, armorRules(limits));
-  if (shapeError) return shapeError;
-  let cost: number;
+  let known = verdicts.get(document);
+  if (!known) {
+    const [shapeError] = validate(schema, document, armorRules(limits));
+    known = { shape: shapeError ?? null, costs: new Map() };
+    verdicts.set(document, known);
+  }
+  if (known.shape) return known.shape;
+  const variables = request.variables ?? {};
+  let shape: string | null = null;
   try {
-    cost = getComplexity({
-      schema,
-      query: document,
-      ...(request.operationName ? { operationName: request.operationName } : {}),
-      variables: request.variables ?? {},
-      estimators: [listFieldEstimator(limits.argumentBounds), simpleEstimator({ defaultComplexity: 1 })],
-      maxQueryNodes: MAX_COST_NODES,
-    });
-  } catch (error) {
-    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
-      return queryTooComplex('nodes', MAX_COST_NODES);
+    shape = costShape(request.operationName, variables);
+    if (shape.length > MAX_SHAPE_LENGTH) shape = null;
+  } catch {
+    // Variables nested too deep to serialise: costed below without being kept.
+  }
+  let cost = shape === null ? undefined : known.costs.get(shape);
+  if (cost === undefined) {
+    try {
+      cost = getComplexity({
+        schema,
+        query: document,
+        ...(request.operationName ? { operationName: request.operationName } : {}),
+        variables,
+        estimators: [listFieldEstimator(limits.argumentBounds), simpleEstimator({ defaultComplexity: 1 })],
+        maxQueryNodes: MAX_COST_NODES,
+      });
+    } catch (error) {
+      if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
+        return queryTooComplex('nodes', MAX_COST_NODES);
+      }
+      // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT.
+      return null;
     }
-    // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT.
-    return null;
+    if (shape !== null) {
+      if (known.costs.size >= MAX_SHAPES_PER_DOCUMENT) known.costs.clear();
+      known.costs.set(shape, cost);
+    }
   }
   return cost > limits.maxCost ? queryTooComplex('cost', limits.maxCost, cost) : null;
+}
+
+/** checkDocumentLimits with verdicts kept per document across calls (one per transport). */
+export function documentLimitsChecker(schema: GraphQLSchema, limits: DocumentLimits) {
+  const verdicts = new WeakMap<DocumentNode, DocumentVerdicts>();
+  return (document: DocumentNode, request: { operationName?: string | null; variables?: Record<string, unknown> | null } = {}) =>
+    checkDocumentLimits(schema, document, limits, request, verdicts);
 }

@@ -1,7 +1,11 @@
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
@@ -55,6 +59,8 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
       queryLimitsPlugin(schema, { ...limits, argumentBounds: config.limits }),
       // Federated tracing is for Apollo's hosted graph reporting, which this gateway does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // No resolver sets cache hints; the default cache-control plugin would wrap every field to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads Sandbox from Apollo's CDN; the console serves GraphiQL at /graphiql instead.
       ApolloServerPluginLandingPageDisabled(),
       {

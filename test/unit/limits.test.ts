@@ -1,6 +1,6 @@
 import { InProcessActivityBus } from '../../src/activity/bus';
 import { parse, type GraphQLSchema } from 'graphql';
-import { checkDocumentLimits, MAX_NESTING, nestingError, type DocumentLimits } from '../../src/limits/document';
+import { checkDocumentLimits, documentLimitsChecker, MAX_NESTING, nestingError, type DocumentLimits } from '../../src/limits/document';
 import { CredentialRateLimiter } from '../../src/limits/rateLimit';
 import { buildGatewaySchema } from '../../src/schema/build';
 
@@ -50,6 +50,36 @@ describe('cost', () => {
     const defs = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
     const deep = { ...limits, maxDepth: 100 };
     expect(check(`{ ...F0 } ${defs} fragment F30 on Query { __typename }`, {}, deep)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'nodes' });
+  });
+});
+
+describe('verdicts kept per document', () => {
+  const q = parse('query($id: ID!, $n: Int, $ids: [ID!]!) { customer(id: $id) { recentErrors(limit: $n) { page } } customers(ids: $ids) { id } }');
+  const costOfVars = (checker: ReturnType<typeof documentLimitsChecker>, variables: Record<string, unknown>) =>
+    checker(q, { variables })?.extensions['actual'];
+
+  test('the cost follows sizes and list lengths, whatever the ids', () => {
+    const checker = documentLimitsChecker(schema, { ...limits, maxCost: 1 });
+    expect(costOfVars(checker, { id: 'C1', n: 10, ids: ['a'] })).toBe(1 + 1 + 10 + 1 + 1);
+    expect(costOfVars(checker, { id: 'C2', n: 10, ids: ['b'] })).toBe(1 + 1 + 10 + 1 + 1);
+    expect(costOfVars(checker, { id: 'C2', n: 20, ids: ['b'] })).toBe(1 + 1 + 20 + 1 + 1);
+    expect(costOfVars(checker, { id: 'C2', n: 20, ids: ['b', 'c', 'd'] })).toBe(1 + 1 + 20 + 1 + 3);
+    expect(costOfVars(checker, { id: 'C3', n: 10, ids: ['e'] })).toBe(1 + 1 + 10 + 1 + 1);
+  });
+
+  test('a request whose variables cannot be costed leaves nothing behind for the next one', () => {
+    const checker = documentLimitsChecker(schema, { ...limits, maxCost: 30 });
+    // n as a string does not fit Int: not costed here (execution refuses it), and not remembered.
+    expect(checker(q, { variables: { id: 'C1', n: 'many', ids: ['a'] } })).toBeNull();
+    expect(checker(q, { variables: { id: 'C1', n: 50, ids: ['a'] } })?.extensions).toMatchObject({ limit: 'cost', actual: 1 + 1 + 50 + 1 + 1 });
+    expect(checker(q, { variables: { id: 'C1', n: 5, ids: ['a'] } })).toBeNull();
+  });
+
+  test('the shape rules are checked once per document and still refuse it every time', () => {
+    const checker = documentLimitsChecker(schema, { ...limits, maxDepth: 4 });
+    const deep = parse('{ customer(id: "C1") { timeline { edges { node { type } } } } }');
+    expect(checker(deep)?.extensions).toMatchObject({ limit: 'depth' });
+    expect(checker(deep)?.extensions).toMatchObject({ limit: 'depth' });
   });
 });
 
