@@ -58,6 +58,20 @@ function topicsFor(name: string) {
   };
 }
 
+/** A Kafka client for one phase, with that phase's source topics created (3 partitions each). */
+async function kafkaWithTopics(name: string, brokers: string, topics: ReturnType<typeof topicsFor>): Promise<Kafka> {
+  const kafka = new Kafka({ clientId: name, brokers: brokers.split(','), logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const names = [topics.KAFKA_TOPIC_WEBLOGS, topics.KAFKA_TOPIC_EMAILS, topics.KAFKA_TOPIC_DEAD_LETTER];
+    await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  return kafka;
+}
+
 interface Stats {
   samples: number;
   p50: number;
@@ -154,11 +168,7 @@ async function latency(phases: string[], brokers: string, mongoUrl: string) {
   const name = `${run}-fresh`;
   const database = name.replace(/-/g, '_');
   const topics = topicsFor(name);
-  const kafka = new Kafka({ clientId: name, brokers: brokers.split(','), logLevel: logLevel.ERROR });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [topics.KAFKA_TOPIC_WEBLOGS, topics.KAFKA_TOPIC_EMAILS, topics.KAFKA_TOPIC_DEAD_LETTER].map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
-  await admin.disconnect();
+  const kafka = await kafkaWithTopics(name, brokers, topics);
   const mongo = new MongoClient(mongoUrl);
   await mongo.connect();
   await mongo.db(database).collection('customers').insertMany([{ id: 'F1', first_name: 'Kafka' }, { id: 'F2', first_name: 'Mongo' }]);
@@ -193,11 +203,7 @@ async function latency(phases: string[], brokers: string, mongoUrl: string) {
 async function throughput(brokers: string) {
   const name = `${run}-rate`;
   const topics = topicsFor(name);
-  const kafka = new Kafka({ clientId: name, brokers: brokers.split(','), logLevel: logLevel.ERROR });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [topics.KAFKA_TOPIC_WEBLOGS, topics.KAFKA_TOPIC_EMAILS, topics.KAFKA_TOPIC_DEAD_LETTER].map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
-  await admin.disconnect();
+  const kafka = await kafkaWithTopics(name, brokers, topics);
 
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
