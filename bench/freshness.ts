@@ -13,7 +13,7 @@
 // Settings (environment): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_EVENTS (1,000,000),
 // BENCH_PAUSE_MS between samples (20), KAFKA_BROKERS / MONGO_URL (else scripts/services.sh starts them).
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,13 +38,27 @@ export const settings = {
 const run = `c360-bench-${Date.now().toString(36)}`;
 const BASE = Date.UTC(2024, 0, 1);
 
-function services(): { brokers: string; mongoUrl: string } {
+/**
+ * The broker and the MongoDB-wire server: the ones KAFKA_BROKERS and MONGO_URL name, else this checkout's
+ * (scripts/services.sh). `stop` stops them again if they were not already running, so a bench leaves the
+ * machine as it found it.
+ */
+function services(): { brokers: string; mongoUrl: string; stop: () => void } {
+  const script = path.join(ROOT, 'scripts/services.sh');
+  let started = false;
   if (!process.env['KAFKA_BROKERS'] || !process.env['MONGO_URL']) {
-    execFileSync('bash', [path.join(ROOT, 'scripts/services.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const running = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+    if (!running) {
+      execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      started = true;
+    }
   }
   return {
     brokers: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092',
     mongoUrl: process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27217',
+    stop: () => {
+      if (started) execFileSync('bash', [script, 'stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    },
   };
 }
 
@@ -273,10 +287,14 @@ const PHASES = ['kafka', 'mongo', 'throughput'];
 /** Starts the services unless KAFKA_BROKERS and MONGO_URL name them, runs the phases, prints the table. */
 export async function freshness(phases: string[] = process.env['BENCH_FRESHNESS_PHASES']?.split(',') ?? PHASES): Promise<Record<string, unknown>> {
   for (const phase of phases) if (!PHASES.includes(phase)) throw new Error(`unknown freshness phase "${phase}"; expected some of: ${PHASES.join(', ')}`);
-  const { brokers, mongoUrl } = services();
+  const { brokers, mongoUrl, stop } = services();
   const results: Record<string, unknown> = {};
-  if (phases.includes('kafka') || phases.includes('mongo')) Object.assign(results, await latency(phases, brokers, mongoUrl));
-  if (phases.includes('throughput')) results['throughput'] = await throughput(brokers);
+  try {
+    if (phases.includes('kafka') || phases.includes('mongo')) Object.assign(results, await latency(phases, brokers, mongoUrl));
+    if (phases.includes('throughput')) results['throughput'] = await throughput(brokers);
+  } finally {
+    stop();
+  }
 
   const rows: Array<Array<string | number>> = [];
   const k = results['kafka'] as { push: Stats; query: Stats } | undefined;
