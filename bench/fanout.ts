@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -74,13 +74,6 @@ export interface FanoutResult {
 const activeSubscriptions = (url: string) => scrapeSum(url, 'customer360_active_subscriptions');
 const rowsCommitted = (url: string) => scrapeSum(url, 'customer360_sink_rows_written_total');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** User plus system CPU time in ms (from /proc; clock ticks are 10 ms on Linux) of a process, or of one of its threads. */
-function cpuMs(pid: number, thread?: number): number {
-  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -165,16 +158,16 @@ async function measure(rate: number): Promise<FanoutResult> {
 
     let rss = gateway.rss();
     const sampler = setInterval(() => (rss = Math.max(rss, gateway.rss())), 250);
-    const pid = gateway.child.pid!;
     const rowsBefore = await rowsCommitted(gateway.url);
-    const gatewayCpuBefore = cpuMs(pid);
-    const mainThreadCpuBefore = cpuMs(pid, pid);
+    const gatewayCpuBefore = gateway.cpu();
     const clientCpuBefore = process.cpuUsage();
     const t0 = Date.now();
     await sleep(settings.durationSec * 1000);
     const t1 = Date.now();
-    const gatewayCpu = ((cpuMs(pid) - gatewayCpuBefore) / (t1 - t0)) * 100;
-    const gatewayMainThreadCpu = ((cpuMs(pid, pid) - mainThreadCpuBefore) / (t1 - t0)) * 100;
+    const gatewayCpuAfter = gateway.cpu();
+    // CPU seconds over the window's milliseconds, in % of one core.
+    const gatewayCpu = ((gatewayCpuAfter.total - gatewayCpuBefore.total) * 1000 * 100) / (t1 - t0);
+    const gatewayMainThreadCpu = ((gatewayCpuAfter.js - gatewayCpuBefore.js) * 1000 * 100) / (t1 - t0);
     const clientCpuUsed = process.cpuUsage(clientCpuBefore);
     const clientCpu = ((clientCpuUsed.user + clientCpuUsed.system) / 1000 / (t1 - t0)) * 100;
     const rowsAfter = await rowsCommitted(gateway.url);
