@@ -7,7 +7,7 @@ import { ActivityConnection } from '../schema/activity.type';
 import { SearchCustomersArgs, TimelineArgs } from '../schema/args';
 import { Customer, toCustomer } from '../schema/customer.type';
 import { FavouriteProduct, LastActivity, PurchaseStats, WebError } from '../schema/profile.type';
-import { prefetchProfileParts, timelineKey } from './prefetch';
+import { limitKey, prefetchProfileParts, timelineKey } from './prefetch';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -57,8 +57,7 @@ export class CustomerResolver {
     @Arg('limit', () => Int, { nullable: true, defaultValue: 5 }) limit: number,
     @Ctx() ctx: Context,
   ): Promise<FavouriteProduct[]> {
-    assertIntInRange('limit', limit, 0, ctx.limits.maxLimit);
-    return ctx.loaders.favouriteProducts.load({ id: customer.id, args: { limit } });
+    return ctx.loaders.favouriteProducts.load({ id: customer.id, args: limitKey(limit, ctx) });
   }
 
   @FieldResolver(() => LastActivity)
@@ -89,8 +88,7 @@ export class CustomerResolver {
     @Arg('limit', () => Int, { nullable: true, defaultValue: 5 }) limit: number,
     @Ctx() ctx: Context,
   ): Promise<WebError[]> {
-    assertIntInRange('limit', limit, 0, ctx.limits.maxLimit);
-    return ctx.loaders.recentErrors.load({ id: customer.id, args: { limit } });
+    return ctx.loaders.recentErrors.load({ id: customer.id, args: limitKey(limit, ctx) });
   }
 }
 

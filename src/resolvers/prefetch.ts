@@ -20,6 +20,12 @@ export function timelineKey(first: number, after: string | null | undefined, typ
   return { first, after: position, types: types ? [...new Set(types)].sort() : null };
 }
 
+/** The loader key of `favouriteProducts(limit)` and `recentErrors(limit)`, validated: the field resolvers and the prefetch share it. */
+export function limitKey(limit: number, ctx: Context): { limit: number } {
+  assertIntInRange('limit', limit, 0, ctx.limits.maxLimit);
+  return { limit };
+}
+
 /** The fields selected on a Customer, through fragments and inline fragments. */
 function customerFields(selectionSet: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = []): FieldNode[] {
   for (const selection of selectionSet?.selections ?? []) {
@@ -60,15 +66,13 @@ export function prefetchProfileParts(ctx: Context, ids: readonly string[], info:
           loads.push(() => ids.flatMap((id) => [ctx.loaders.purchaseStats.load(id), ctx.loaders.engagement.load(id)]));
           break;
         case 'favouriteProducts': {
-          const limit = args['limit'] as number;
-          assertIntInRange('limit', limit, 0, ctx.limits.maxLimit);
-          loads.push(() => ids.map((id) => ctx.loaders.favouriteProducts.load({ id, args: { limit } })));
+          const key = limitKey(args['limit'] as number, ctx);
+          loads.push(() => ids.map((id) => ctx.loaders.favouriteProducts.load({ id, args: key })));
           break;
         }
         case 'recentErrors': {
-          const limit = args['limit'] as number;
-          assertIntInRange('limit', limit, 0, ctx.limits.maxLimit);
-          loads.push(() => ids.map((id) => ctx.loaders.recentErrors.load({ id, args: { limit } })));
+          const key = limitKey(args['limit'] as number, ctx);
+          loads.push(() => ids.map((id) => ctx.loaders.recentErrors.load({ id, args: key })));
           break;
         }
         case 'timeline': {
