@@ -88,6 +88,12 @@ function armorRules(limits: DocumentLimits): ValidationRule[] {
 const MAX_SHAPES_PER_DOCUMENT = 64;
 const MAX_SHAPE_LENGTH = 4_096;
 
+/** What of a request, besides its document, the limits look at. */
+export interface LimitsRequest {
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
 interface DocumentVerdicts {
   shape: GraphQLError | null;
   costs: Map<string, number>;
@@ -115,7 +121,7 @@ export function checkDocumentLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
   limits: DocumentLimits,
-  request: { operationName?: string | null; variables?: Record<string, unknown> | null } = {},
+  request: LimitsRequest = {},
   verdicts: WeakMap<DocumentNode, DocumentVerdicts> = new WeakMap(),
 ): GraphQLError | null {
   let known = verdicts.get(document);
@@ -162,6 +168,6 @@ export function checkDocumentLimits(
 /** checkDocumentLimits with verdicts kept per document across calls (one per transport). */
 export function documentLimitsChecker(schema: GraphQLSchema, limits: DocumentLimits) {
   const verdicts = new WeakMap<DocumentNode, DocumentVerdicts>();
-  return (document: DocumentNode, request: { operationName?: string | null; variables?: Record<string, unknown> | null } = {}) =>
+  return (document: DocumentNode, request: LimitsRequest = {}) =>
     checkDocumentLimits(schema, document, limits, request, verdicts);
 }
