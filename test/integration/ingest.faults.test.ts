@@ -12,7 +12,7 @@ import { startIngesters, type Ingesters } from '../../src/ingest';
 import { IngestSink } from '../../src/ingest/sink';
 import { IngestedActivityDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
-import { capturedLogger, createTopics, kafkaClient, kafkaEnv, uniqueName } from '../utils/ingest';
+import { capturedLogger, createTopics, kafkaClient, kafkaEnv, readTopic, uniqueName } from '../utils/ingest';
 import { waitFor } from '../utils/services';
 import { prng } from '../../src/ingest/demo/generator';
 
@@ -363,21 +363,8 @@ describe('the Kafka broker stopped and started again mid-stream', () => {
 
 /** Every message of a topic with its partition and offset, read from the beginning. */
 async function readPartitions(kafka: Kafka, topic: string, count: number): Promise<Array<{ partition: number; offset: bigint; view: View }>> {
-  const consumer = kafka.consumer({ groupId: uniqueName('c360-faults-reader'), maxWaitTimeInMs: 200 });
-  const messages: Array<{ partition: number; offset: bigint; view: View }> = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        messages.push({ partition, offset: BigInt(message.offset), view: JSON.parse(message.value!.toString()) as View });
-      },
-    });
-    await waitFor(async () => messages.length >= count, { timeoutMs: 30_000, what: `${count} messages from ${topic}` });
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
+  const messages = await readTopic(kafka, topic, count);
+  return messages.map((m) => ({ partition: m.partition, offset: BigInt(m.offset), view: JSON.parse(m.value!.toString()) as View }));
 }
 
 describe('ClickHouse refusing writes for a while', () => {

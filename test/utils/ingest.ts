@@ -67,18 +67,23 @@ export async function connectedProducer(kafka: Kafka): Promise<Producer> {
   return producer;
 }
 
-/** Reads a topic from the beginning until `count` messages arrived (or the time is up: then it throws). */
-export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+/** Reads a topic from the beginning until `count` messages arrived (or the time is up: then it throws), each with its partition. */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<Array<KafkaMessage & { partition: number }>> {
   const consumer = kafka.consumer({ groupId: uniqueName('c360-test-reader'), maxWaitTimeInMs: 200 });
-  const messages: KafkaMessage[] = [];
+  const messages: Array<KafkaMessage & { partition: number }> = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     let done!: () => void;
     const enough = new Promise<void>((resolve) => (done = resolve));
     await consumer.run({
-      eachMessage: async ({ message }) => {
-        messages.push(message);
+      eachMessage: async ({ partition, message }) => {
+        messages.push({ ...message, partition });
         if (messages.length >= count) done();
       },
     });
