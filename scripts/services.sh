@@ -331,8 +331,12 @@ kafka_start_locked() {
   fi
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     local cluster_id
-    # a random 16-byte Kafka UUID, base64url without padding
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # a random 16-byte Kafka UUID, base64url without padding; like Kafka's own Uuid.randomUuid(), never one
+    # starting with '-', which the storage tool's argument parser would take for an option (1 start in 64)
+    cluster_id=-
+    while [[ "$cluster_id" == -* ]]; do
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     log "kafka: formatting KRaft storage (cluster $cluster_id)"
     if ! "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$props" --standalone >>"$logfile" 2>&1; then
       show_log_tail "$logfile"
