@@ -279,7 +279,11 @@ class DedicatedBroker {
 beforeAll(async () => {
   // The broker of the first test starts meanwhile (a JVM: the slowest part).
   broker = new DedicatedBroker(await freePortPair());
-  [t] = await Promise.all([startTestGateway({ MAX_FIRST: '1000', MAX_IDS: '1000' }), broker.run('start')]);
+  const [gateway, started] = await Promise.allSettled([startTestGateway({ MAX_FIRST: '1000', MAX_IDS: '1000' }), broker.run('start')]);
+  // Keep the gateway even if the broker failed, so afterAll closes it: a chdb engine left open would fail
+  // every later test file in this worker.
+  if (gateway.status === 'fulfilled') t = gateway.value;
+  for (const outcome of [gateway, started]) if (outcome.status === 'rejected') throw outcome.reason;
 }, 120_000);
 
 afterAll(async () => {
