@@ -6,6 +6,7 @@ import { createActivityBus } from './activity/kafka.bus';
 import { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
 import type { ContextDeps } from './context';
+import { ensureRollups } from './ingest/rollup/rebuild';
 import { IngestSink } from './ingest/sink';
 import { CredentialRateLimiter } from './limits/rateLimit';
 import { LoaderFactory } from './loaders';
@@ -48,6 +49,9 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
   const bus = await createActivityBus(config, logger.child({ component: 'activity' }));
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
+  await sink.resumeVersions();
+  // Before the sink takes any write: a rebuild must not race the writes it would miss.
+  await ensureRollups(store, sink.nextVersion(), logger.child({ component: 'rollups' }));
   const deps: ContextDeps = { loaders: new LoaderFactory(store, config.loaders), bus, limits: config.limits };
   const unobserve = observeGateway({ store, sink, bus });
   const readiness = new Readiness(
@@ -108,7 +112,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         await ws.close();
         // No new connections; requests in flight complete (up to SHUTDOWN_GRACE_MS).
         await apollo.stop();
-        await sink.close();
+        await sink.close(config.operations.shutdownGraceMs);
         await bus.close?.();
         unobserve();
         await store.close();

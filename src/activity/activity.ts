@@ -10,25 +10,37 @@ export enum ActivityType {
 
 export const LOGIN_PAGE = 'login_success.html';
 
-export interface ActivityEvent {
+/**
+ * The typed facts of one activity, as the `activity` table stores them (its `payload` column) and the
+ * API serves them. Orders carry channel, amount, items, products and location; emails emailId, opened
+ * and clicked; page views page and error.
+ */
+export interface ActivityDetail {
+  channel?: 'online' | 'instore';
+  /** Sum of price × quantity over the order's lines. */
+  amount?: number;
+  /** Number of order lines. */
+  items?: number;
+  /** Upper-cased product names, one per line. */
+  products?: string[];
+  /** Store city (in store) or delivery city (online). */
+  location?: string | null;
+  page?: string;
+  error?: string | null;
+  emailId?: string;
+  opened?: boolean;
+  clicked?: boolean;
+}
+
+export interface ActivityEvent extends ActivityDetail {
+  /** Stable across redelivery and restarts: the same record always has the same id. */
+  id: string;
   customerId: string;
   type: ActivityType;
   at: Date;
   summary: string;
   /** The SPEC source the record came from: a MongoDB collection or a Kafka topic. */
   source: string;
-}
-
-/** The facts a summary is written from; the timeline query and the ingest sink both produce it. */
-export interface ActivityDetail {
-  items?: number;
-  amount?: number;
-  location?: string | null;
-  emailId?: string;
-  opened?: boolean;
-  clicked?: boolean;
-  page?: string;
-  error?: string | null;
 }
 
 export function weblogActivityType(page: string, errorMessage: string | null | undefined): ActivityType {
@@ -47,6 +59,34 @@ export function activitySource(type: ActivityType): string {
     default:
       return 'weblogs';
   }
+}
+
+/**
+ * The id of an activity: its source and the key of its record there (an order's `_id`, an email's
+ * `email_id`, a page view's content hash). A record delivered again has the same id.
+ */
+export function activityId(type: ActivityType, key: string): string {
+  return `${activitySource(type)}:${key}`;
+}
+
+/** The event of a stored activity row. */
+export function activityEvent(customerId: string, type: ActivityType, atMs: number, key: string, detail: ActivityDetail): ActivityEvent {
+  return {
+    ...detail,
+    ...(detail.page === undefined ? {} : { page: pageWithoutQuery(detail.page) }),
+    id: activityId(type, key),
+    customerId,
+    type,
+    at: new Date(atMs),
+    summary: summarize(type, detail),
+    source: activitySource(type),
+  };
+}
+
+/** A page as the API shows it: without its query string or fragment, which may carry personal data. */
+export function pageWithoutQuery(page: string): string {
+  const cut = page.search(/[?#]/);
+  return cut === -1 ? page : page.slice(0, cut);
 }
 
 const money = (n: number) => n.toFixed(2);

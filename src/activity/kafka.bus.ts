@@ -10,13 +10,8 @@ import { InProcessActivityBus, type ActivityBus } from './bus';
 const EVENTS_PER_MESSAGE = 1_000;
 const ORIGIN_HEADER = 'origin';
 
-interface WireEvent {
-  customerId: string;
-  type: ActivityType;
-  at: string;
-  summary: string;
-  source: string;
-}
+/** An ActivityEvent as JSON: the date as ISO-8601. */
+type WireEvent = Omit<ActivityEvent, 'at'> & { at: string };
 
 /**
  * Activity for every replica. The process that ingests publishes each committed batch of

@@ -1,8 +1,10 @@
 import type { ActivityBus } from '../activity/bus';
-import type { ActivityEvent } from '../activity/activity';
 import type { Logger } from '../logger';
 import type { ClickHouseStore } from '../store/clickhouse';
-import { activityOf, type CustomerRow, type EmailRow, type IngestRecord, type OrderRow, type WeblogRow } from './records';
+import type { IngestRecord } from './records';
+import { writeBatch, type Checkpoint } from './rollup/writer';
+
+export type { Checkpoint } from './rollup/writer';
 
 export interface SinkOptions {
   /** Flush as soon as this many rows wait. Default 50,000. */
@@ -13,35 +15,18 @@ export interface SinkOptions {
   retryDelayMs?: number;
   /** Default 5,000 ms. */
   maxRetryDelayMs?: number;
-}
-
-/** Where a source has got to; stored with the batch it covers, so a restart resumes exactly there. */
-export interface Checkpoint {
-  source: string;
-  position: string;
+  /** Epoch ms now; versions follow it where it is ahead of the highest one stored. Default Date.now. */
+  clock?: () => number;
 }
 
 interface Batch {
-  customers: CustomerRow[];
-  orders: OrderRow[];
-  emails: EmailRow[];
-  weblogs: WeblogRow[];
-  events: ActivityEvent[];
+  records: IngestRecord[];
   checkpoints: Map<string, Checkpoint>;
   waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
   rows: number;
 }
 
-const emptyBatch = (): Batch => ({
-  customers: [],
-  orders: [],
-  emails: [],
-  weblogs: [],
-  events: [],
-  checkpoints: new Map(),
-  waiters: [],
-  rows: 0,
-});
+const emptyBatch = (): Batch => ({ records: [], checkpoints: new Map(), waiters: [], rows: 0 });
 
 export interface SinkStats {
   rowsWritten: number;
@@ -50,12 +35,16 @@ export interface SinkStats {
   lastCommitAt: number | null;
 }
 
+/** Tables whose `version` column orders the states of one record. */
+const VERSIONED_TABLES = ['customers', 'orders', 'marketing_emails', 'activity', 'customer_rollup', 'ingest_checkpoints'] as const;
+
 /**
  * The one write path into ClickHouse for every source. Records are buffered and written in
  * batches (by size and by time), one batch after another, so each customer's records land in the
  * order they were written. `write()` resolves once its records are committed: only then may a
- * source acknowledge them (commit a Kafka offset, store a resume token). Committed records
- * announce their ActivityEvents on the bus, after they are visible to queries.
+ * source acknowledge them (commit a Kafka offset, store a resume token). Each batch also brings the
+ * per-customer rollups up to date (rollup/writer.ts), and its ActivityEvents are announced on the bus
+ * once they are visible to queries.
  */
 export class IngestSink {
   private batch = emptyBatch();
@@ -67,6 +56,11 @@ export class IngestSink {
   private due = false;
   private lastVersion = 0;
   private closed = false;
+  /** Set by close(): a batch that still fails by then is given up. */
+  private giveUpAt = Infinity;
+  /** Cuts short the pause before a retry (close() calls it). */
+  private wakeRetry: (() => void) | null = null;
+  private readonly clock: () => number;
   readonly stats: SinkStats = { rowsWritten: 0, batchesWritten: 0, writeFailures: 0, lastCommitAt: null };
 
   constructor(
@@ -74,11 +68,25 @@ export class IngestSink {
     private readonly bus: ActivityBus,
     private readonly options: SinkOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
 
-  /** A version above every one handed out before, in this process or (by the clock) an earlier one. */
+  /**
+   * Starts versions above every version already stored, so that a record written after a restart wins over
+   * one written before it even when this host's clock is behind the one that wrote it.
+   */
+  async resumeVersions(): Promise<void> {
+    const rows = await this.store.query<{ v: number }>(
+      'versions',
+      `SELECT max(v) AS v FROM (${VERSIONED_TABLES.map((t) => `SELECT max(version) AS v FROM ${t}`).join(' UNION ALL ')})`,
+    );
+    this.lastVersion = Math.max(this.lastVersion, Number(rows[0]?.v ?? 0));
+  }
+
+  /** A version above every one handed out or stored before (see resumeVersions), following the clock when it is ahead. */
   nextVersion(): number {
-    this.lastVersion = Math.max(Date.now() * 1000, this.lastVersion + 1);
+    this.lastVersion = Math.max(this.clock() * 1000, this.lastVersion + 1);
     return this.lastVersion;
   }
 
@@ -86,22 +94,8 @@ export class IngestSink {
     if (this.closed) return Promise.reject(new Error('The ingest sink is closed; the records were not written.'));
     const b = this.batch;
     for (const record of records) {
-      switch (record.kind) {
-        case 'customer':
-          b.customers.push({ ...record.row, version: record.row.version ?? this.nextVersion() });
-          break;
-        case 'order':
-          b.orders.push({ ...record.row, version: record.row.version ?? this.nextVersion() });
-          break;
-        case 'email':
-          b.emails.push({ ...record.row, version: record.row.version ?? this.nextVersion() });
-          break;
-        case 'weblog':
-          b.weblogs.push(record.row);
-          break;
-      }
-      const event = activityOf(record);
-      if (event) b.events.push(event);
+      if (record.kind === 'weblog' || record.row.version !== undefined) b.records.push(record);
+      else b.records.push({ ...record, row: { ...record.row, version: this.nextVersion() } } as IngestRecord);
     }
     b.rows += records.length;
     if (checkpoint) b.checkpoints.set(checkpoint.source, checkpoint);
@@ -146,49 +140,51 @@ export class IngestSink {
     return this.chain;
   }
 
-  /** Flushes what is buffered and refuses further writes. */
-  async close(): Promise<void> {
+  /**
+   * Flushes what is buffered, then refuses further writes. A batch that still fails `graceMs` after close()
+   * began is given up: its writers get the error, so nothing of it is acknowledged (no Kafka offset committed,
+   * no resume token stored) and the sources deliver it again after a restart. Default: keep retrying.
+   */
+  async close(graceMs = Infinity): Promise<void> {
+    this.giveUpAt = Math.min(this.giveUpAt, Date.now() + graceMs);
+    this.wakeRetry?.();
     await this.flush();
     this.closed = true;
   }
 
   private async commit(batch: Batch): Promise<void> {
     let delay = this.options.retryDelayMs ?? 100;
+    let events;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.insert(batch);
+        events = await writeBatch(this.store, batch.records, [...batch.checkpoints.values()], this.nextVersion());
         break;
       } catch (error) {
         this.stats.writeFailures++;
-        if (this.closed) {
+        if (Date.now() >= this.giveUpAt) {
+          this.logger.error({ err: error, attempt, rows: batch.rows }, 'ClickHouse write failed while closing; the batch is given up and will be delivered again');
           for (const w of batch.waiters) w.reject(error);
           return;
         }
-        // Rewriting a whole batch is safe: every table collapses a row written twice.
+        // Writing a batch again is safe: it reads the states its first attempt may have left, and every
+        // table collapses a row written twice.
         this.logger.warn({ err: error, attempt, retryInMs: delay, rows: batch.rows }, 'ClickHouse write failed; retrying');
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, Math.min(delay, this.giveUpAt - Date.now())));
+          this.wakeRetry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeRetry = null;
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5_000);
       }
     }
     this.stats.rowsWritten += batch.rows;
     this.stats.batchesWritten++;
     this.stats.lastCommitAt = Date.now();
-    this.bus.publish(batch.events);
+    this.bus.publish(events);
     for (const w of batch.waiters) w.resolve();
-  }
-
-  private async insert(batch: Batch): Promise<void> {
-    await this.store.insert('customers', batch.customers);
-    await this.store.insert('orders', batch.orders);
-    await this.store.insert('marketing_emails', batch.emails);
-    await this.store.insert('weblogs', batch.weblogs);
-    if (batch.checkpoints.size > 0) {
-      const version = this.nextVersion();
-      await this.store.insert(
-        'ingest_checkpoints',
-        [...batch.checkpoints.values()].map((c) => ({ ...c, version })),
-      );
-    }
   }
 }
 

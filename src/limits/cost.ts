@@ -1,5 +1,6 @@
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
+import { PROFILE_FIELDS } from '../loaders/parts';
 
 type ListArgs = Record<string, unknown>;
 
@@ -13,9 +14,10 @@ const LIST_FIELDS: Record<string, { size: (args: ListArgs) => unknown; bound?: k
   'Query.searchCustomers': { size: (a) => a['first'], bound: 'maxFirst' },
   // Federation's entry point has no size limit of its own: its cost is what bounds it.
   'Query._entities': { size: (a) => (Array.isArray(a['representations']) ? a['representations'].length : 1) },
-  'Customer.timeline': { size: (a) => a['first'], bound: 'maxFirst' },
-  'Customer.favouriteProducts': { size: (a) => a['limit'], bound: 'maxLimit' },
-  'Customer.recentErrors': { size: (a) => a['limit'], bound: 'maxLimit' },
+  // Customer's list fields size themselves as their descriptors say (loaders/parts.ts).
+  ...Object.fromEntries(
+    PROFILE_FIELDS.flatMap(({ field, size }) => (size ? [[`Customer.${field}`, { size: (a: ListArgs) => a[size.arg], bound: size.bound }]] : [])),
+  ),
 };
 
 /** A graphql-query-complexity estimator for the fields above; returns nothing for the rest. */

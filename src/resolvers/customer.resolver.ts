@@ -3,11 +3,12 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolv
 import { Permission } from '../auth/roles';
 import type { Context } from '../context';
 import { assertIntInRange, badUserInput } from '../errors';
+import { listLimit, timelineArgs } from '../loaders/parts';
 import { ActivityConnection } from '../schema/activity.type';
 import { SearchCustomersArgs, TimelineArgs } from '../schema/args';
 import { Customer, toCustomer } from '../schema/customer.type';
 import { FavouriteProduct, LastActivity, PurchaseStats, WebError } from '../schema/profile.type';
-import { limitKey, prefetchProfileParts, timelineKey } from './prefetch';
+import { prefetchProfileParts } from './prefetch';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -41,60 +42,53 @@ export class CustomerResolver {
     if (text.length === 0) throw badUserInput('Argument "query" must not be empty.', 'query');
     if (text.length > 200) throw badUserInput('Argument "query" may be at most 200 characters long.', 'query');
     const records = await ctx.loaders.search(text, first);
-    for (const r of records) ctx.loaders.customer.prime(r.id, r);
     const today = new Date();
     return records.map((r) => toCustomer(r, today));
   }
 
   @FieldResolver(() => PurchaseStats)
-  purchaseStats(@Root() customer: Customer, @Ctx() ctx: Context): Promise<PurchaseStats> {
-    return ctx.loaders.purchaseStats.load(customer.id);
+  async purchaseStats(@Root() customer: Customer, @Ctx() ctx: Context): Promise<PurchaseStats> {
+    return (await ctx.loaders.rollup(customer.id)).purchaseStats;
   }
 
   @FieldResolver(() => [FavouriteProduct])
-  favouriteProducts(
+  async favouriteProducts(
     @Root() customer: Customer,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 5 }) limit: number,
     @Ctx() ctx: Context,
   ): Promise<FavouriteProduct[]> {
-    return ctx.loaders.favouriteProducts.load({ id: customer.id, args: limitKey(limit, ctx) });
+    const n = listLimit({ limit }, ctx.limits);
+    return (await ctx.loaders.rollup(customer.id)).favourites.slice(0, n);
   }
 
   @FieldResolver(() => LastActivity)
   async lastActivity(@Root() customer: Customer, @Ctx() ctx: Context): Promise<LastActivity> {
-    const [stats, engagement] = await Promise.all([
-      ctx.loaders.purchaseStats.load(customer.id),
-      ctx.loaders.engagement.load(customer.id),
-    ]);
-    return {
-      lastInstoreOrder: stats.instore.lastOrderAt,
-      lastOnlineOrder: stats.online.lastOrderAt,
-      ...engagement,
-    };
+    return (await ctx.loaders.rollup(customer.id)).lastActivity;
   }
 
   @FieldResolver(() => ActivityConnection)
   timeline(
     @Root() customer: Customer,
-    @Args(() => TimelineArgs) { first, after, types }: TimelineArgs,
+    @Args(() => TimelineArgs) args: TimelineArgs,
     @Ctx() ctx: Context,
   ): Promise<ActivityConnection> {
-    return ctx.loaders.timeline.load({ id: customer.id, args: timelineKey(first, after, types, ctx) });
+    return ctx.loaders.timeline(customer.id, timelineArgs({ ...args }, ctx.limits));
   }
 
   @FieldResolver(() => [WebError])
-  recentErrors(
+  async recentErrors(
     @Root() customer: Customer,
     @Arg('limit', () => Int, { nullable: true, defaultValue: 5 }) limit: number,
     @Ctx() ctx: Context,
   ): Promise<WebError[]> {
-    return ctx.loaders.recentErrors.load({ id: customer.id, args: limitKey(limit, ctx) });
+    const n = listLimit({ limit }, ctx.limits);
+    return (await ctx.loaders.rollup(customer.id)).errors.slice(0, n);
   }
 }
 
 /** A customer by id, or null; with `info`, the parts the query selects start loading at the same time. */
 export async function loadCustomer(ctx: Context, id: string, info?: GraphQLResolveInfo): Promise<Customer | null> {
   if (info) prefetchProfileParts(ctx, [id], info);
-  const record = await ctx.loaders.customer.load(id);
-  return record ? toCustomer(record) : null;
+  const { details } = await ctx.loaders.rollup(id);
+  return details ? toCustomer(details) : null;
 }

@@ -1,6 +1,6 @@
 import { Authorized, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Permission } from '../auth/roles';
-import type { CustomerRecord } from '../loaders/customer.loader';
+import type { CustomerDetails as CustomerRecord } from '../store/rollup';
 import { DateScalar } from './scalars';
 
 @ObjectType()

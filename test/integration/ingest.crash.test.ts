@@ -19,6 +19,7 @@ import {
 } from '../utils/ingest';
 import { expectedProfiles, profileFacts } from '../utils/ingest.oracle';
 import { waitFor } from '../utils/services';
+import { expectDataDirRollupsMatchSources } from '../utils/verify';
 import { prng } from '../../src/ingest/demo/generator';
 
 const name = uniqueName('c360-crash');
@@ -217,4 +218,9 @@ test('after a SIGKILL mid-stream and a restart, the counts equal exactly what wa
   // The second process went on from the stored resume tokens, not from a new snapshot.
   const resumed = second.lines.filter((l) => l['msg'] === 'change stream resumed from the stored token').map((l) => l['collection']);
   expect(resumed.sort()).toEqual(['customers', 'instore_orders', 'online_orders']);
+
+  // And every rollup field equals a recomputation from the source tables the process left.
+  expect(await second.kill('SIGTERM')).toBe(0);
+  child = null;
+  await expectDataDirRollupsMatchSources(dataDir);
 }, 240_000);

@@ -4,6 +4,7 @@ import { startIngesters, type Ingesters } from '../../src/ingest';
 import { DEAD_LETTER_HEADERS } from '../../src/ingest/kafka/dead-letter';
 import { IngestedActivityDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
+import { expectRollupsMatchSources } from '../utils/verify';
 import { capturedLogger, connectedProducer, createTopics, kafkaClient, kafkaEnv, readTopic, uniqueName } from '../utils/ingest';
 import { waitFor } from '../utils/services';
 
@@ -74,6 +75,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await ingesters?.stop();
   await t?.close();
+});
+
+// Every scenario ends with the rollups equal to a recomputation from the source tables, field by field.
+afterEach(async () => {
+  await t.gateway.sink.flush();
+  await expectRollupsMatchSources(t.gateway.store);
 });
 
 test('1,000 bad messages among good ones: every good one is ingested, every bad one is on the dead-letter topic with its reason', async () => {

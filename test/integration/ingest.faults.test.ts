@@ -425,7 +425,7 @@ describe('ClickHouse refusing writes for a while', () => {
     const committed = new Map(offsets!.partitions.map((p) => [p.partition, BigInt(p.offset === '-1' ? 0 : p.offset)]));
     const rows = await t.gateway.store.query<{ user_id: string; ms: number }>(
       'fault',
-      'SELECT user_id, toUnixTimestamp64Milli(date) AS ms FROM weblogs WHERE user_id IN {ids:Array(String)}',
+      "SELECT user_id, toUnixTimestamp64Milli(at) AS ms FROM activity WHERE user_id IN {ids:Array(String)} AND type IN ('WEBSITE_VISIT', 'LOGIN', 'WEBSITE_ERROR')",
       { ids: customers },
     );
     const stored = new Set(rows.map((r) => `${r.user_id}|${r.ms}`));

@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import { startIngesters, type Ingesters } from '../../src/ingest';
 import { IngestedActivityDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
+import { expectRollupsMatchSources } from '../utils/verify';
 import { capturedLogger, connectedProducer, createTopics, kafkaClient, kafkaEnv, subscribeActivity, uniqueName } from '../utils/ingest';
 import { waitFor } from '../utils/services';
 
@@ -41,6 +42,12 @@ afterAll(async () => {
   await ingesters?.stop();
   await producer?.disconnect();
   await t?.close();
+});
+
+// Every scenario ends with the rollups equal to a recomputation from the source tables, field by field.
+afterEach(async () => {
+  await t.gateway.sink.flush();
+  await expectRollupsMatchSources(t.gateway.store);
 });
 
 test('weblogs and emails show in queries and are pushed to the subscription', async () => {

@@ -4,6 +4,7 @@ import { startIngesters, type Ingesters } from '../../src/ingest';
 import type { Logger } from '../../src/logger';
 import { IngestedProfilesDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
+import { expectRollupsMatchSources } from '../utils/verify';
 import { capturedLogger, serviceAddresses, subscribeActivity, uniqueName } from '../utils/ingest';
 import { expectedProfiles, profileFacts } from '../utils/ingest.oracle';
 import { waitFor } from '../utils/services';
@@ -81,6 +82,12 @@ afterAll(async () => {
   await t?.close();
   await db?.dropDatabase().catch(() => undefined);
   await mongo?.close();
+});
+
+// Every scenario ends with the rollups equal to a recomputation from the source tables, field by field.
+afterEach(async () => {
+  await t.gateway.sink.flush();
+  await expectRollupsMatchSources(t.gateway.store);
 });
 
 test('writes made while the snapshot runs are not lost', async () => {

@@ -104,7 +104,7 @@ describe('endpoints', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^customer360_graphql_request_duration_seconds_count\{operation="OpsProfile",type="query",outcome="ok"\} 1$/m);
-    expect(text).toMatch(/^customer360_clickhouse_query_duration_seconds_count\{kind="query",label="customers",outcome="ok"\} \d+$/m);
+    expect(text).toMatch(/^customer360_clickhouse_query_duration_seconds_count\{kind="query",label="profile",outcome="ok"\} \d+$/m);
     expect(text).toMatch(/^customer360_sink_rows_written_total 1$/m);
     expect(text).toMatch(/^customer360_sink_batches_written_total 1$/m);
     expect(text).toMatch(/^customer360_active_subscriptions 0$/m);
@@ -119,14 +119,14 @@ describe('logs', () => {
     const store = gateway.store as ClickHouseStore;
     const original = store.query.bind(store);
     store.query = (async (label: string, sql: string, params?: Record<string, unknown>) => {
-      if (label === 'purchaseStats') throw new Error('disk on fire at /var/lib/clickhouse');
+      if (label === 'profile') throw new Error('disk on fire at /var/lib/clickhouse');
       return original(label, sql, params);
     }) as ClickHouseStore['query'];
     try {
       const res = await graphql('{ customer(id: "O1") { id purchaseStats { totalOrders } } }', { 'x-request-id': 'ops-req-1' });
       expect(res.headers.get('x-request-id')).toBe('ops-req-1');
       expect(res.body.errors).toEqual([
-        { message: 'Internal server error', locations: [{ line: 1, column: 27 }], path: ['customer', 'purchaseStats'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'ops-req-1' } },
+        { message: 'Internal server error', locations: [{ line: 1, column: 3 }], path: ['customer'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'ops-req-1' } },
       ]);
       expect(JSON.stringify(res.body)).not.toContain('disk on fire');
     } finally {
@@ -179,7 +179,7 @@ describe('graceful shutdown', () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
     store.query = (async (label: string, sql: string, params?: Record<string, unknown>) => {
-      if (label === 'customers') {
+      if (label === 'profile') {
         entered();
         await held;
       }

@@ -23,7 +23,10 @@ import {
   P6_FAVOURITES,
   profileFixture,
 } from '../fixtures/profile.fixture';
+import { rebuildRollups } from '../../src/ingest/rollup/rebuild';
+import { createLogger } from '../../src/logger';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
+import { expectRollupsMatchSources } from '../utils/verify';
 
 let t: TestGateway;
 const fixture = profileFixture();
@@ -287,5 +290,20 @@ describe('searchCustomers', () => {
     const res = await t.graphql(`query { searchCustomers(query: "lovelace") { id age purchaseStats { totalOrders } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ searchCustomers: [{ id: 'P1', age: EXPECTED_AGES.P1, purchaseStats: { totalOrders: 4 } }] });
+  });
+});
+
+describe('the rollups', () => {
+  test('equal a recomputation from the source tables, field by field, after the updates, deletes and redeliveries', async () => {
+    const result = await expectRollupsMatchSources(t.gateway.store);
+    expect(result.customers).toBe(6);
+  });
+
+  test('a rebuild from the source tables gives the same profiles as keeping them up to date', async () => {
+    const before = await t.graphql(FullProfilesDocument, { ids: ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'] });
+    await rebuildRollups(t.gateway.store, t.gateway.sink.nextVersion(), createLogger('silent'));
+    const after = await t.graphql(FullProfilesDocument, { ids: ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'] });
+    expect(after).toEqual(before);
+    await expectRollupsMatchSources(t.gateway.store);
   });
 });

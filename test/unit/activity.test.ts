@@ -1,5 +1,6 @@
 import { ActivityType, activitySource, summarize, weblogActivityType } from '../../src/activity/activity';
-import { activityOf, orderAmount } from '../../src/ingest/records';
+import type { IngestRecord } from '../../src/ingest/records';
+import { orderDetail, RollupBatch } from '../../src/ingest/rollup/state';
 
 describe('weblogActivityType', () => {
   test('an error beats a login', () => {
@@ -49,7 +50,7 @@ describe('activitySource', () => {
   });
 });
 
-describe('activityOf', () => {
+describe('what a batch announces', () => {
   const order = {
     user_id: 'C1',
     channel: 'online' as const,
@@ -59,47 +60,65 @@ describe('activityOf', () => {
     item_prices: [50, 20],
     item_quantities: [1, 2],
     location: 'London',
+    version: 1,
+  };
+  const announced = (...records: IngestRecord[]) => {
+    const batch = new RollupBatch(new Map());
+    for (const r of records) batch.apply(r);
+    return batch.finish(99).events;
   };
 
   test('an order amounts to the sum of price × quantity', () => {
-    expect(orderAmount(order)).toBe(90);
+    expect(orderDetail(order).amount).toBe(90);
   });
 
-  test('an order announces itself', () => {
-    expect(activityOf({ kind: 'order', row: order })).toEqual({
-      customerId: 'C1',
-      type: ActivityType.ONLINE_ORDER,
-      at: new Date('2024-03-01T10:00:00.000Z'),
-      summary: 'Online order to London: 2 items, 90.00',
-      source: 'online_orders',
-    });
+  test('a new order announces itself, with its typed facts and a stable id', () => {
+    expect(announced({ kind: 'order', row: order })).toEqual([
+      {
+        id: 'online_orders:O1',
+        customerId: 'C1',
+        type: ActivityType.ONLINE_ORDER,
+        at: new Date('2024-03-01T10:00:00.000Z'),
+        summary: 'Online order to London: 2 items, 90.00',
+        source: 'online_orders',
+        channel: 'online',
+        amount: 90,
+        items: 2,
+        products: ['JEANS', 'SCARF'],
+        location: 'London',
+      },
+    ]);
   });
 
-  test('customers, deleted orders and records marked announce: false announce nothing', () => {
-    expect(activityOf({ kind: 'order', row: { ...order, deleted: 1 } })).toBeNull();
-    expect(activityOf({ kind: 'order', row: order, announce: false })).toBeNull();
+  test('customers, deletes, updates of known orders and records marked announce: false announce nothing', () => {
+    expect(announced({ kind: 'order', row: { ...order, deleted: 1 } })).toEqual([]);
+    expect(announced({ kind: 'order', row: order, announce: false })).toEqual([]);
+    expect(announced({ kind: 'order', row: order }, { kind: 'order', row: { ...order, version: 2 } })).toHaveLength(1);
     expect(
-      activityOf({ kind: 'weblog', row: { user_id: 'C1', date: 0, page: 'home.html', error_message: null, event_key: 'k' }, announce: false }),
-    ).toBeNull();
+      announced({ kind: 'weblog', row: { user_id: 'C1', date: 0, page: 'home.html', error_message: null, event_key: 'k' }, announce: false }),
+    ).toEqual([]);
     expect(
-      activityOf({
+      announced({
         kind: 'customer',
-        row: { id: 'C1', source_id: 'C1', first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null },
+        row: { id: 'C1', source_id: 'C1', first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null, version: 1 },
       }),
-    ).toBeNull();
+    ).toEqual([]);
   });
 
-  test('a weblog on login_success.html with an error is a WEBSITE_ERROR from weblogs', () => {
-    const event = activityOf({
+  test('a weblog on login_success.html with an error is a WEBSITE_ERROR from weblogs; its page loses the query string', () => {
+    const [event] = announced({
       kind: 'weblog',
-      row: { user_id: 'C1', date: Date.UTC(2024, 2, 6, 9), page: 'login_success.html', error_message: 'Session expired', event_key: 'k' },
+      row: { user_id: 'C1', date: Date.UTC(2024, 2, 6, 9), page: 'login_success.html?next=%2Faccount', error_message: 'Session expired', event_key: 'k' },
     });
     expect(event).toEqual({
+      id: 'weblogs:k',
       customerId: 'C1',
       type: ActivityType.WEBSITE_ERROR,
       at: new Date('2024-03-06T09:00:00.000Z'),
-      summary: 'Error on login_success.html: Session expired',
+      summary: 'Error on login_success.html?next=%2Faccount: Session expired',
       source: 'weblogs',
+      page: 'login_success.html',
+      error: 'Session expired',
     });
   });
 });

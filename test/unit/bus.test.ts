@@ -2,6 +2,7 @@ import { ActivityType, type ActivityEvent } from '../../src/activity/activity';
 import { InProcessActivityBus } from '../../src/activity/bus';
 
 const event = (customerId: string, type: ActivityType, summary = `${type} of ${customerId}`): ActivityEvent => ({
+  id: `weblogs:${summary}`,
   customerId,
   type,
   at: new Date('2024-05-01T10:00:00.000Z'),

@@ -1,5 +1,5 @@
-import { SingleBar, Presets } from 'cli-progress';
 import type { Logger } from '../../logger';
+import { createProgress } from '../../observability/progress';
 import type { ClickHouseStore } from '../../store/clickhouse';
 import type { IngestRecord } from '../records';
 import { readCheckpoint, type IngestSink } from '../sink';
@@ -35,7 +35,7 @@ export async function loadDemo(
   }
   const started = Date.now();
   const generator = new DemoGenerator({ seed: demo.seed, now });
-  const progress = createProgress(demo.customers, logger);
+  const progress = createProgress('demo data', demo.customers, 'customers', logger, ['rows']);
   let rows = 0;
   const inFlight: Promise<void>[] = [];
   for (let from = 0; from < demo.customers; from += CUSTOMERS_PER_WRITE) {
@@ -52,14 +52,14 @@ export async function loadDemo(
     rows += chunk.length;
     // The bulk history is not news: it stays off the live activity stream.
     for (const r of chunk) if (r.kind !== 'customer') r.announce = false;
-    inFlight.push(sink.write(chunk).then(() => progress.update(to, rows)));
+    inFlight.push(sink.write(chunk).then(() => progress.update(to, { rows })));
     if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
   }
   await Promise.all(inFlight);
   progress.stop();
   // A bulk load leaves many parts, and FINAL reads cost grow with them: merge once now rather
   // than leave every profile read to pay until background merges catch up.
-  for (const table of ['customers', 'orders', 'marketing_emails', 'weblogs']) {
+  for (const table of ['customers', 'orders', 'marketing_emails', 'activity', 'customer_rollup']) {
     await store.command('optimize', `OPTIMIZE TABLE ${table} FINAL`);
   }
   await sink.write([], { source: CHECKPOINT, position: marker });
@@ -89,25 +89,4 @@ export function startTrickle(sink: IngestSink, demo: DemoConfig, logger: Logger)
   }, Math.max(1000 / demo.tricklePerSec, 10));
   timer.unref();
   return { stop: () => clearInterval(timer) };
-}
-
-function createProgress(total: number, logger: Logger) {
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar(
-      { format: 'demo data [{bar}] {percentage}% | {value}/{total} customers | {rows} rows | ETA {eta_formatted}', stream: process.stderr },
-      Presets.shades_classic,
-    );
-    bar.start(total, 0, { rows: 0 });
-    return { update: (value: number, rows: number) => bar.update(value, { rows }), stop: () => bar.stop() };
-  }
-  let nextReport = 0.1;
-  return {
-    update(value: number, rows: number) {
-      if (value / total >= nextReport) {
-        logger.info({ customers: value, of: total, rows }, `demo data ${Math.floor((value / total) * 100)}%`);
-        nextReport = Math.floor((value / total) * 10 + 1) / 10;
-      }
-    },
-    stop() {},
-  };
 }
