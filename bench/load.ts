@@ -24,7 +24,9 @@ export async function load(): Promise<void> {
     const [counts] = await store.query<Record<string, number>>(
       'bench',
       `SELECT (SELECT count() FROM customers) AS customers, (SELECT count() FROM orders) AS orders,
-              (SELECT count() FROM marketing_emails) AS emails, (SELECT count() FROM weblogs) AS weblogs,
+              (SELECT count() FROM marketing_emails) AS emails, (SELECT count() FROM activity) AS activity,
+              (SELECT count() FROM customer_rollup) AS rollup_rows,
+              (SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = currentDatabase() AND table = 'customer_rollup') AS rollup_bytes,
               (SELECT count() FROM system.parts WHERE active AND database = currentDatabase()) AS active_parts`,
     );
     logger.info({ ...result, ...counts }, 'bench population ready');

@@ -19,9 +19,25 @@ export const FULL_PROFILE = `query FullProfile($id: ID!) {
   }
 }`;
 
+/**
+ * What a storefront asks on every page view (issue "Profiles from incrementally maintained per-customer
+ * state"): behaviour only, no personal data.
+ */
+export const PERSONALISATION = `query Personalisation($id: ID!) {
+  customer(id: $id) {
+    id
+    purchaseStats { totalOrders totalSpent online { lastOrderAt } }
+    favouriteProducts(limit: 5) { productName purchases }
+    lastActivity { lastOnlineOrder lastWebsiteVisit lastLogin }
+  }
+}`;
+
 type Mode = 'shared' | 'request' | 'naive';
+type Shape = 'full' | 'personalisation';
+const QUERIES: Record<Shape, string> = { full: FULL_PROFILE, personalisation: PERSONALISATION };
 
 export interface ProfileResult {
+  shape: Shape;
   mode: Mode;
   connections: number;
   p50: number;
@@ -38,12 +54,12 @@ export interface ProfileResult {
 const queryCount = (url: string) => scrapeSum(url, 'customer360_clickhouse_query_duration_seconds_count', (l) => l.includes('kind="query"'));
 
 /** A few profiles answered in full, or the run would measure error responses. */
-async function verify(gateway: GatewayProcess, randomId: () => string): Promise<void> {
+async function verify(gateway: GatewayProcess, randomId: () => string, query: string): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const res = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: FULL_PROFILE, variables: { id: randomId() } }),
+      body: JSON.stringify({ query, variables: { id: randomId() } }),
     });
     const body = (await res.json()) as { data?: { customer: unknown }; errors?: unknown };
     if (res.status !== 200 || body.errors || !body.data?.customer) {
@@ -52,7 +68,7 @@ async function verify(gateway: GatewayProcess, randomId: () => string): Promise<
   }
 }
 
-async function drive(gateway: GatewayProcess, connections: number, randomId: () => string, mode: Mode): Promise<ProfileResult> {
+async function drive(gateway: GatewayProcess, connections: number, randomId: () => string, mode: Mode, shape: Shape): Promise<ProfileResult> {
   const queriesBefore = await queryCount(gateway.url);
   const cpuBefore = gateway.cpu();
   let rss = gateway.rss();
@@ -65,7 +81,7 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
     headers: { 'content-type': 'application/json' },
     requests: [
       {
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: FULL_PROFILE, variables: { id: randomId() } }) }),
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: QUERIES[shape], variables: { id: randomId() } }) }),
       },
     ],
   });
@@ -75,6 +91,7 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
   const profiles = result.requests.total;
   const perProfile = (seconds: number) => (profiles > 0 ? (seconds * 1000) / profiles : NaN);
   return {
+    shape,
     mode,
     connections,
     p50: result.latency.p50,
@@ -90,8 +107,12 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
 
 function summarize(results: ProfileResult[]): ProfileResult[] {
   const groups = new Map<string, ProfileResult[]>();
-  for (const r of results) groups.set(`${r.mode}/${r.connections}`, [...(groups.get(`${r.mode}/${r.connections}`) ?? []), r]);
+  for (const r of results) {
+    const key = `${r.shape}/${r.mode}/${r.connections}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   return [...groups.values()].map((runs) => ({
+    shape: runs[0]!.shape,
     mode: runs[0]!.mode,
     connections: runs[0]!.connections,
     p50: median(runs.map((r) => r.p50)),
@@ -107,28 +128,39 @@ function summarize(results: ProfileResult[]): ProfileResult[] {
 
 /**
  * Full profiles for random customers at 1, 8, 32 and 128 connections (autocannon), batched across
- * requests (the default), then the same at 32 connections with per-request batching only and with
- * no batching at all, each a median of BENCH_RUNS runs of BENCH_DURATION_SEC seconds.
+ * requests (the default); the personalisation read at 32 and 128; then full profiles at 32 connections with
+ * per-request batching only and with no batching at all. Each row is a median of BENCH_RUNS runs of
+ * BENCH_DURATION_SEC seconds. BENCH_SHAPES (full,personalisation) and BENCH_MODES narrow the plan.
  */
 export async function profile(): Promise<ProfileResult[]> {
   const rand = prng(settings.seed + 1);
   const randomId = () => demoCustomerId(Math.floor(rand() * settings.customers));
-  const plan: Array<{ mode: Mode; connections: number[] }> = [
-    { mode: 'shared', connections: settings.connections },
-    { mode: 'request', connections: [32] },
-    { mode: 'naive', connections: [32] },
+  const shapes = (process.env['BENCH_SHAPES'] ?? 'full,personalisation').split(',');
+  const modes = (process.env['BENCH_MODES'] ?? 'shared,request,naive').split(',');
+  const plan: Array<{ mode: Mode; runs: Array<{ shape: Shape; connections: number }> }> = [
+    {
+      mode: 'shared',
+      runs: [
+        ...settings.connections.map((connections) => ({ shape: 'full' as const, connections })),
+        ...[32, 128].map((connections) => ({ shape: 'personalisation' as const, connections })),
+      ],
+    },
+    { mode: 'request', runs: [{ shape: 'full', connections: 32 }] },
+    { mode: 'naive', runs: [{ shape: 'full', connections: 32 }] },
   ];
   const results: ProfileResult[] = [];
-  for (const { mode, connections } of plan) {
+  for (const { mode, runs } of plan) {
+    const wanted = runs.filter((r) => shapes.includes(r.shape));
+    if (!modes.includes(mode) || wanted.length === 0) continue;
     const gateway = await startGatewayProcess({ CLICKHOUSE_DATA_DIR: settings.dataDir, LOADER_MODE: mode });
     try {
-      await verify(gateway, randomId);
+      for (const shape of new Set(wanted.map((r) => r.shape))) await verify(gateway, randomId, QUERIES[shape]);
       // Warm the engine's caches and the JIT before measuring.
       await autocannon({ url: `${gateway.url}/graphql`, connections: 8, duration: 3, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: FULL_PROFILE, variables: { id: randomId() } }) });
-      for (const c of connections) {
+      for (const { shape, connections: c } of wanted) {
         for (let run = 0; run < settings.runs; run++) {
-          const r = await drive(gateway, c, randomId, mode);
-          process.stderr.write(`  ${mode} c=${c} run ${run + 1}/${settings.runs}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.profilesPerSec.toFixed(0)} profiles/s, ${r.queriesPerProfile.toFixed(2)} queries/profile, CPU ${r.cpuMsPerProfile.toFixed(1)} ms/profile (JS ${r.jsMsPerProfile.toFixed(1)})\n`);
+          const r = await drive(gateway, c, randomId, mode, shape);
+          process.stderr.write(`  ${shape} ${mode} c=${c} run ${run + 1}/${settings.runs}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.profilesPerSec.toFixed(0)} profiles/s, ${r.queriesPerProfile.toFixed(2)} queries/profile, CPU ${r.cpuMsPerProfile.toFixed(1)} ms/profile (JS ${r.jsMsPerProfile.toFixed(1)})\n`);
           results.push(r);
         }
       }
@@ -137,12 +169,13 @@ export async function profile(): Promise<ProfileResult[]> {
     }
   }
   const summary = summarize(results);
-  const shared32 = summary.find((r) => r.mode === 'shared' && r.connections === 32);
-  const naive32 = summary.find((r) => r.mode === 'naive' && r.connections === 32);
+  const shared32 = summary.find((r) => r.shape === 'full' && r.mode === 'shared' && r.connections === 32);
+  const naive32 = summary.find((r) => r.shape === 'full' && r.mode === 'naive' && r.connections === 32);
   console.log(
     table(
-      ['loading', 'connections', 'p50 ms', 'p99 ms', 'profiles/s', 'ClickHouse queries/profile', 'CPU ms/profile (JS thread)', 'gateway RSS MiB', 'errors'],
+      ['query', 'loading', 'connections', 'p50 ms', 'p99 ms', 'profiles/s', 'ClickHouse queries/profile', 'CPU ms/profile (JS thread)', 'gateway RSS MiB', 'errors'],
       summary.map((r) => [
+        r.shape,
         r.mode,
         r.connections,
         r.p50,
