@@ -54,6 +54,7 @@ const envSchema = z.object({
 
   SINK_BATCH_ROWS: int(1, 10_000_000).default(50_000),
   SINK_FLUSH_MS: int(1, 60_000).default(25),
+  INGEST_MAX_STRING_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
 
   LOADER_MODE: z.enum(['shared', 'request', 'naive']).default('shared'),
   LOADER_MAX_IN_FLIGHT: int(1, 64).default(1),
@@ -105,7 +106,7 @@ export interface Config {
   /** How committed activity reaches `customerActivity` subscribers: this process only, or every replica. */
   activity: { fanout: 'local' | 'kafka' };
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
-  sink: { batchRows: number; flushMs: number };
+  sink: { batchRows: number; flushMs: number; maxStringBytes: number };
   limits: { maxIds: number; maxFirst: number; maxLimit: number };
   loaders: { mode: 'shared' | 'request' | 'naive'; maxInFlight: number };
   /** Who may call, and as which role (docs/security.md). */
@@ -220,7 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seed: e.DEMO_SEED,
       tricklePerSec: e.DEMO_TRICKLE_PER_SEC,
     },
-    sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS },
+    sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS, maxStringBytes: e.INGEST_MAX_STRING_BYTES },
     limits: { maxIds: e.MAX_IDS, maxFirst: e.MAX_FIRST, maxLimit: e.MAX_LIMIT },
     loaders: { mode: e.LOADER_MODE, maxInFlight: e.LOADER_MAX_IN_FLIGHT },
     auth,

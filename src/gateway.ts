@@ -30,13 +30,15 @@ export interface Gateway {
   readiness: Readiness;
   /** http://host:port (the port is the real one when PORT=0). */
   url: string;
-  /** Stops accepting work, drains requests and subscriptions, flushes the sink, closes ClickHouse. */
+  /** Stops accepting work and lets requests in flight finish (up to SHUTDOWN_GRACE_MS); subscribers get a normal close. */
+  drain(): Promise<void>;
+  /** Drains, then flushes the sink (giving up a failing batch after the grace period), closes ClickHouse. */
   close(): Promise<void>;
 }
 
 export interface GatewayOptions {
   /** Registers routes besides /graphql and the console (health checks…); they take precedence over the console's. */
-  routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'url' | 'readiness'>) => void;
+  routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'drain' | 'url' | 'readiness'>) => void;
   /** Conditions /readyz requires besides ClickHouse and migrations (more can be added later through `readiness`). */
   readinessChecks?: ReadinessCheck[];
 }
@@ -94,7 +96,18 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     );
   }
 
+  let draining: Promise<void> | null = null;
   let closing: Promise<void> | null = null;
+  const drain = () => {
+    draining ??= (async () => {
+      readiness.markShuttingDown();
+      // Subscribers get a normal close (1001, going away) and reconnect to another replica.
+      await ws.close();
+      // No new connections; requests in flight complete (up to SHUTDOWN_GRACE_MS).
+      await apollo.stop();
+    })();
+    return draining;
+  };
   return {
     config,
     store,
@@ -103,15 +116,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     httpServer,
     readiness,
     url,
+    drain,
     // The order matters: refuse new work, let the work in flight finish, then write what is buffered,
     // and only then close the clients it needs.
     close() {
       closing ??= (async () => {
-        readiness.markShuttingDown();
-        // Subscribers get a normal close (1001, going away) and reconnect to another replica.
-        await ws.close();
-        // No new connections; requests in flight complete (up to SHUTDOWN_GRACE_MS).
-        await apollo.stop();
+        await drain();
         await sink.close(config.operations.shutdownGraceMs);
         await bus.close?.();
         unobserve();

@@ -6,6 +6,9 @@ import { loadDemo, startTrickle } from './ingest/demo/demo';
 import { startIngesters, type Ingesters } from './ingest';
 import { createLogger } from './logger';
 
+/** What a shutdown may take beyond SHUTDOWN_GRACE_MS: leaving the Kafka group, closing the engine. */
+const SHUTDOWN_SLACK_MS = 5_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -26,12 +29,17 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Load balancers see /readyz fail at once, while the sources stop and the requests drain.
     gateway.readiness.markShuttingDown();
+    // A sink that cannot write gives up within the grace period, so the sources waiting on it can stop:
+    // what it gives up is not acknowledged and is delivered again after a restart.
+    gateway.sink.giveUpAfter(config.operations.shutdownGraceMs);
     // A shutdown that hangs still ends, with a line saying so, before an orchestrator's SIGKILL would.
     setTimeout(() => {
       logger.error({ signal }, 'shutdown did not finish in time; exiting');
       process.exit(1);
-    }, config.operations.shutdownGraceMs + 15_000).unref();
+    }, config.operations.shutdownGraceMs + SHUTDOWN_SLACK_MS).unref();
     demoLoad.abort();
+    // Requests drain while the sources stop: both within the grace period, not one after the other.
+    const drained = gateway.drain();
     starting
       .catch(() => undefined)
       .then(() => {
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
         // Ingesters first: their last batches (and offsets, resume tokens) go through the still-open sink.
         return ingesters?.stop();
       })
+      .then(() => drained)
       .then(() => gateway.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

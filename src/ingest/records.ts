@@ -50,11 +50,40 @@ export interface WeblogRow {
 }
 
 /**
+ * Where a record came from, kept with it if it is set aside: which source, where in it (a Kafka
+ * partition and offset, a document's `_id`), the customer it names, and the record as received.
+ */
+export interface Origin {
+  /** `kafka:<topic>` or `mongo:<collection>`. */
+  source: string;
+  key: string;
+  customerId: string | null;
+  /** The record as received (a Kafka value, a document as extended JSON); absent: the row it became. */
+  document?: string;
+}
+
+/**
  * One record for the sink. `announce: false` keeps it off the activity stream: a MongoDB update
- * of an existing order, a snapshot row, a delete.
+ * of an existing order, a snapshot row, a delete. `origin` is kept if the record is set aside.
+ * A `rejected` record is one a source could not read: the sink stores it in `rejected_records`
+ * in the same commit as the records around it.
  */
 export type IngestRecord =
-  | { kind: 'customer'; row: CustomerRow }
-  | { kind: 'order'; row: OrderRow; announce?: boolean }
-  | { kind: 'email'; row: EmailRow; announce?: boolean }
-  | { kind: 'weblog'; row: WeblogRow; announce?: boolean };
+  | { kind: 'customer'; row: CustomerRow; origin?: Origin }
+  | {
+      kind: 'order';
+      row: OrderRow;
+      announce?: boolean;
+      origin?: Origin;
+      /**
+       * The order may have activity rows the customer's state does not know of (a batch cut short by a crash,
+       * replayed as the order is now): the sink looks them up and keeps only the one this record makes.
+       */
+      reconcile?: boolean;
+    }
+  | { kind: 'email'; row: EmailRow; announce?: boolean; origin?: Origin }
+  | { kind: 'weblog'; row: WeblogRow; announce?: boolean; origin?: Origin }
+  | { kind: 'rejected'; origin: Origin; reason: string };
+
+/** A record a source read: everything but a rejected one. */
+export type SourceRecord = Exclude<IngestRecord, { kind: 'rejected' }>;

@@ -2,6 +2,7 @@
  * Shared rules for checking source documents and messages against their SPEC shape. A value
  * that does not fit is rejected with a reason that names the field at fault.
  */
+import type { IngestRecord } from './records';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -95,6 +96,79 @@ export function requiredDate(obj: Record<string, unknown>, field: string): Parse
   const v = obj[field];
   if (v === undefined) return reject(`${field}: missing`);
   const ms = parseDate(v);
-  if (ms === null) return reject(`${field}: not a date (ISO-8601 or epoch milliseconds): ${JSON.stringify(v)?.slice(0, 64)}`);
+  // The reason names the field and what it needs, never the value: reasons are logged and sent with dead letters.
+  if (ms === null) return reject(`${field}: not a date from 1900 to 2299 (ISO-8601 or epoch milliseconds), got ${typeName(v)}`);
   return accept(ms);
 }
+
+// What the engine would refuse, refused up front: checks every record the sink is given, whatever wrote it.
+
+/** Lines one order may have; more is not an order anyone placed. */
+export const MAX_ORDER_LINES = 10_000;
+
+const MIN_DAY = '1900-01-01';
+const MAX_DAY = '2299-12-31';
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+function checkString(field: string, value: string | null | undefined, maxBytes: number): string | null {
+  if (value === null || value === undefined) return null;
+  // A lone UTF-16 surrogate ("\ud800" in JSON) is not text: ClickHouse refuses it, and UTF-8 cannot hold it.
+  if (!value.isWellFormed()) return `${field}: not well-formed Unicode (a lone surrogate)`;
+  if (value.length > maxBytes || utf8Bytes(value) > maxBytes) return `${field}: longer than ${maxBytes} bytes`;
+  return null;
+}
+
+function checkNumber(field: string, value: number): string | null {
+  // JSON has no NaN or Infinity: they would reach the engine as null and be stored as 0.
+  return Number.isFinite(value) ? null : `${field}: not a finite number`;
+}
+
+function checkDate(field: string, ms: number): string | null {
+  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? null : `${field}: outside 1900-01-01 to 2299-12-31`;
+}
+
+/**
+ * Why the engine would refuse this record, or null if it would take it: strings that are not well-formed
+ * Unicode or longer than `maxStringBytes`, numbers that are not finite, dates outside what the columns
+ * hold, more than MAX_ORDER_LINES lines. Reasons name the field, never its value: they are logged.
+ */
+export function checkRecord(record: IngestRecord, maxStringBytes: number): string | null {
+  const str = (field: string, v: string | null | undefined) => checkString(field, v, maxStringBytes);
+  switch (record.kind) {
+    case 'customer': {
+      const r = record.row;
+      for (const f of ['id', 'source_id', 'first_name', 'last_name', 'gender', 'email', 'street', 'city', 'postcode', 'country'] as const) {
+        const reason = str(f, r[f]);
+        if (reason) return reason;
+      }
+      if (r.dob !== null && !(DAY.test(r.dob) && r.dob >= MIN_DAY && r.dob <= MAX_DAY)) return 'dob: not a day from 1900-01-01 to 2299-12-31';
+      return null;
+    }
+    case 'order': {
+      const r = record.row;
+      const lines = r.item_names.length;
+      if (lines > MAX_ORDER_LINES) return `items: more than ${MAX_ORDER_LINES} lines`;
+      if (r.item_prices.length !== lines || r.item_quantities.length !== lines) return 'items: prices and quantities do not match the lines';
+      const reason =
+        str('user_id', r.user_id) ?? str('order_id', r.order_id) ?? str('location', r.location) ?? (r.deleted ? null : checkDate('date', r.date));
+      if (reason) return reason;
+      for (let i = 0; i < lines; i++) {
+        const line = str(`items[${i}].product_name`, r.item_names[i]) ?? checkNumber(`items[${i}].price`, r.item_prices[i]!) ?? checkNumber(`items[${i}].quantity`, r.item_quantities[i]!);
+        if (line) return line;
+      }
+      return null;
+    }
+    case 'email': {
+      const r = record.row;
+      return str('user_id', r.user_id) ?? str('email_id', r.email_id) ?? checkDate('date', r.date);
+    }
+    case 'weblog': {
+      const r = record.row;
+      return str('user_id', r.user_id) ?? str('page', r.page) ?? str('error_message', r.error_message) ?? checkDate('date', r.date);
+    }
+    case 'rejected':
+      return null;
+  }
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;

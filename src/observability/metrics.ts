@@ -61,6 +61,14 @@ export const deadLetters = new Counter({
   registers: [registry],
 });
 
+/** Records set aside in rejected_records instead of being stored, by source and by what refused them. */
+export const recordsSetAside = new Counter({
+  name: 'customer360_records_set_aside_total',
+  help: 'Records set aside in rejected_records, by source (kafka:<topic>, mongo:<collection>) and stage (source: it broke its shape; validation: the engine would refuse it; engine: the engine refused it).',
+  labelNames: ['source', 'stage'] as const,
+  registers: [registry],
+});
+
 /** Age of the newest record visible to queries, by source: now minus that record's event time. Sources set it. */
 export const freshnessSeconds = new Gauge({
   name: 'customer360_freshness_seconds',

@@ -27,7 +27,7 @@ interface Planned {
 }
 
 const BAD_WEBLOGS: Array<(i: number, user: string) => [string, RegExp]> = [
-  (i) => [`{"n": ${i}, "page": `, /^not JSON: /],
+  (i) => [`{"n": ${i}, "page": `, /^not JSON$/],
   (i, user) => [JSON.stringify([{ user_id: user, n: i }]), /^not a JSON object: array$/],
   (i) => [JSON.stringify({ date: BASE + i, page: 'p.html', n: i }), /^user_id: missing$/],
   (i) => [JSON.stringify({ user_id: i, date: BASE + i, page: 'p.html' }), /^user_id: expected a string, got number$/],

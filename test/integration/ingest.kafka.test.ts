@@ -123,3 +123,22 @@ test('a message delivered twice counts once, and a later email message replaces 
   expect(status.topics[topics.weblogs]).toEqual({ consumed: 7, ingested: 7, deadLettered: 0 });
   expect(status.topics[topics.emails]).toEqual({ consumed: 3, ingested: 3, deadLettered: 0 });
 });
+
+test('a later message for an email replaces an earlier one whatever partition either came on', async () => {
+  // The later message (broker timestamps are the producer's create time here) is produced first, on
+  // partition 1; the earlier one after it, on partition 0: arrival order and offsets say nothing.
+  const at = Date.UTC(2024, 4, 4, 7);
+  const message = (opened: boolean) => JSON.stringify({ email_id: 'E-K1-P', user_id: 'K1', date: at, email_opened: opened, email_clicked: false });
+  await producer.send({ topic: topics.emails, messages: [{ key: 'K1', value: message(true), partition: 1, timestamp: String(Date.now()) }] });
+  await waitFor(async () => (await activity('K1'))?.lastActivity.lastEmailOpened === new Date(at).toISOString(), { what: 'the later message' });
+  await producer.send({ topic: topics.emails, messages: [{ key: 'K1', value: message(false), partition: 0, timestamp: String(Date.now() - 60_000) }] });
+  // Then a message on partition 0 after it: once it shows, the earlier message has been read too.
+  await producer.send({
+    topic: topics.emails,
+    messages: [{ key: 'K1', value: JSON.stringify({ email_id: 'E-K1-Q', user_id: 'K1', date: at - 1, email_opened: false, email_clicked: false }), partition: 0 }],
+  });
+  await waitFor(async () => (await activity('K1'))?.timeline.edges.some((e) => e.node.summary.includes('E-K1-Q')) ?? false, { what: 'the message after it' });
+  const k1 = await activity('K1');
+  expect(k1?.lastActivity.lastEmailOpened).toBe(new Date(at).toISOString());
+  expect(k1?.timeline.edges.filter((e) => e.node.summary.includes('E-K1-P')).map((e) => e.node.summary)).toEqual(['Marketing email E-K1-P sent (opened)']);
+});

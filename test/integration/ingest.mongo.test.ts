@@ -176,13 +176,38 @@ test('an insert, update, replace and delete are each reflected, and an order ins
   }
 });
 
-test('an invalid document is counted and skipped, and the documents after it still arrive', async () => {
+const rejectedRecords = (key: string) =>
+  t.gateway.store.query<{ source: string; customer_id: string; reason: string; document: string }>(
+    'test',
+    'SELECT source, customer_id, reason, document FROM rejected_records WHERE key = {key:String} ORDER BY rejected_at',
+    { key },
+  );
+
+test('an invalid document is set aside with its reason, and the documents after it still arrive', async () => {
   const invalidBefore = ingesters!.status().mongo!.collections[0]!.invalidDocuments;
-  await db.collection('customers').insertOne({ id: 42, first_name: 'Numeric id' });
+  const { insertedId } = await db.collection('customers').insertOne({ id: 42, first_name: 'Numeric id' });
   await db.collection('customers').insertOne(customer('V1', 'Valid'));
   await expectInSync(['V1'], 'the document after an invalid one');
   expect(ingesters!.status().mongo!.collections[0]!.invalidDocuments).toBe(invalidBefore + 1);
-  expect(log.lines().some((l) => l['msg'] === 'invalid document skipped' && String(l['reason']).startsWith('id: expected a string'))).toBe(true);
+  const [set] = await rejectedRecords(insertedId.toHexString());
+  expect(set).toMatchObject({ source: 'mongo:customers', reason: 'id: expected a string, got number; the profile does not show it' });
+  expect(JSON.parse(set!.document)).toMatchObject({ id: 42, first_name: 'Numeric id' });
+});
+
+test('an update whose new version does not map leaves the previous one in the profile, and the set-aside record says so', async () => {
+  const { insertedId } = await db.collection('online_orders').insertOne(order('V2', [10, 5]));
+  await db.collection('customers').insertOne(customer('V2', 'Priced'));
+  await expectInSync(['V2'], 'an order with good prices');
+  await db.collection('online_orders').updateOne({ _id: insertedId }, { $set: { 'items.0.price': 'ten' } });
+  await waitFor(async () => (await rejectedRecords(insertedId.toHexString())).length > 0, { timeoutMs: 20_000, what: 'the bad version to be set aside' });
+  const [set] = await rejectedRecords(insertedId.toHexString());
+  expect(set).toMatchObject({
+    source: 'mongo:online_orders',
+    customer_id: 'V2',
+    reason: 'items[0].price: expected a number, got string; the profile keeps showing its previous version',
+  });
+  const res = await t.graphql(IngestedProfilesDocument, { ids: ['V2'] });
+  expect(res.data?.customers[0]?.purchaseStats).toMatchObject({ totalOrders: 1, totalSpent: 25 });
 });
 
 test('a restart resumes from the stored resume token: nothing lost, nothing counted twice', async () => {

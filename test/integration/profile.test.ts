@@ -260,8 +260,9 @@ describe('searchCustomers', () => {
     return res.data!.searchCustomers.map((c) => c.id);
   };
 
-  test('finds a customer by id', async () => {
+  test('finds a customer by id, case-insensitively', async () => {
     expect(await ids('P2')).toEqual(['P2']);
+    expect(await ids('p2')).toEqual(['P2']);
   });
 
   test('finds a customer by email, case-insensitively', async () => {

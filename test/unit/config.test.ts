@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(config.mongo).toBeUndefined();
     expect(config.kafka).toBeUndefined();
     expect(config.demo).toEqual({ enabled: true, customers: 10_000, seed: 360, tricklePerSec: 3 });
-    expect(config.sink).toEqual({ batchRows: 50_000, flushMs: 25 });
+    expect(config.sink).toEqual({ batchRows: 50_000, flushMs: 25, maxStringBytes: 1_048_576 });
     expect(config.limits).toEqual({ maxIds: 100, maxFirst: 100, maxLimit: 50 });
   });
 

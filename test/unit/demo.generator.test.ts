@@ -1,13 +1,13 @@
 import { LOGIN_PAGE } from '../../src/activity/activity';
 import { DemoGenerator, demoCustomerId, prng } from '../../src/ingest/demo/generator';
-import type { IngestRecord, OrderRow, WeblogRow } from '../../src/ingest/records';
+import type { SourceRecord, OrderRow, WeblogRow } from '../../src/ingest/records';
 
 const NOW = Date.UTC(2025, 0, 15, 12);
 const POPULATION = 300;
 
-function population(seed: number, count = POPULATION): IngestRecord[] {
+function population(seed: number, count = POPULATION): SourceRecord[] {
   const generator = new DemoGenerator({ seed, now: NOW });
-  const records: IngestRecord[] = [];
+  const records: SourceRecord[] = [];
   for (let i = 0; i < count; i++) records.push(...generator.customerWithHistory(i));
   return records;
 }
@@ -41,7 +41,7 @@ describe('DemoGenerator', () => {
   test('another seed gives other data', () => {
     const other = population(361, 20);
     expect(other).not.toEqual(records.slice(0, other.length));
-    const names = (rs: IngestRecord[]) => rs.flatMap((r) => (r.kind === 'customer' ? [r.row.first_name] : []));
+    const names = (rs: SourceRecord[]) => rs.flatMap((r) => (r.kind === 'customer' ? [r.row.first_name] : []));
     expect(names(other)).not.toEqual(names(population(360, 20)));
   });
 

@@ -1,3 +1,4 @@
+import { emailSeq } from '../../src/ingest/kafka/kafka.ingester';
 import { parseEmail } from '../../src/ingest/kafka/email.message';
 import { parseWeblog, weblogEventKey } from '../../src/ingest/kafka/weblog.message';
 import { parseDate } from '../../src/ingest/validation';
@@ -70,11 +71,22 @@ describe('weblogs messages', () => {
 describe('marketing_emails messages', () => {
   const good = { email_id: 'E1', user_id: 'C1', date: 1714557600000, email_opened: true, email_clicked: false };
 
-  test('a good message becomes a row versioned by its offset', () => {
-    expect(parseEmail(json(good), '41')).toEqual({
+  test('a good message becomes a row', () => {
+    expect(parseEmail(json(good))).toEqual({
       ok: true,
-      value: { user_id: 'C1', email_id: 'E1', date: 1714557600000, opened: 1, clicked: 0, version: 41 },
+      value: { user_id: 'C1', email_id: 'E1', date: 1714557600000, opened: 1, clicked: 0 },
     });
+  });
+
+  test('messages for one email are ordered by broker timestamp, then partition, then offset, whatever partition they came on', () => {
+    const seqs = [
+      emailSeq({ timestamp: '1714557600000', offset: '900' }, 3),
+      emailSeq({ timestamp: '1714557600001', offset: '5' }, 0),
+      emailSeq({ timestamp: '1714557600001', offset: '4' }, 1),
+      emailSeq({ timestamp: '1714557600001', offset: '10' }, 1),
+      emailSeq({ timestamp: '1714557600002', offset: '0' }, 0),
+    ];
+    expect([...seqs].sort()).toEqual(seqs);
   });
 
   test.each([
@@ -83,6 +95,6 @@ describe('marketing_emails messages', () => {
     [{ ...good, email_clicked: undefined }, /^email_clicked: missing/],
     [{ ...good, date: '2024-13-01' }, /^date: not a date/],
   ])('%p is rejected with its reason', (value, reason) => {
-    expect(reasonOf(parseEmail(json(value), '0'))).toMatch(reason);
+    expect(reasonOf(parseEmail(json(value)))).toMatch(reason);
   });
 });

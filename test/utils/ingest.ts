@@ -2,7 +2,7 @@
 // a captured log, a graphql-ws subscriber, and a gateway in a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,6 +10,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
+import { MongoClient, type Db } from 'mongodb';
 import pino from 'pino';
 import WebSocket from 'ws';
 import type { Logger } from '../../src/logger';
@@ -263,4 +264,37 @@ export async function startChildGateway(env: Record<string, string>, readyMessag
       return exited;
     },
   };
+}
+
+/**
+ * What a test of a gateway process over real sources needs: a MongoDB database, the Kafka topics of `kafkaEnv(name)`
+ * and a producer, a data directory; and a child gateway (set `child`), killed when the sources close.
+ */
+export interface Sources {
+  db: Db;
+  producer: Producer;
+  child: ChildGateway | null;
+  close(): Promise<void>;
+}
+
+/** `database` and `dataDir` are the gateway's MONGO_DATABASE and CLICKHOUSE_DATA_DIR; close() removes both. */
+export async function openSources(database: string, kafka: Kafka, topics: ReturnType<typeof kafkaEnv>, dataDir: string): Promise<Sources> {
+  const mongo = new MongoClient(serviceAddresses().mongoUrl);
+  await mongo.connect();
+  const db = mongo.db(database);
+  await createTopics(kafka, [topics.KAFKA_TOPIC_WEBLOGS, topics.KAFKA_TOPIC_EMAILS, topics.KAFKA_TOPIC_DEAD_LETTER]);
+  const producer = await connectedProducer(kafka);
+  const sources: Sources = {
+    db,
+    producer,
+    child: null,
+    async close() {
+      await sources.child?.kill('SIGKILL');
+      await producer.disconnect();
+      await db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return sources;
 }

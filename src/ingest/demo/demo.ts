@@ -1,8 +1,9 @@
 import type { Logger } from '../../logger';
 import { createProgress } from '../../observability/progress';
 import type { ClickHouseStore } from '../../store/clickhouse';
-import type { IngestRecord } from '../records';
-import { readCheckpoint, type IngestSink } from '../sink';
+import type { SourceRecord } from '../records';
+import { readCheckpoint } from '../checkpoints';
+import type { IngestSink } from '../sink';
 import { DemoGenerator, prng } from './generator';
 
 const CHECKPOINT = 'demo';
@@ -47,7 +48,7 @@ export async function loadDemo(
       return { loaded: false, rows, ms: Date.now() - started };
     }
     const to = Math.min(from + CUSTOMERS_PER_WRITE, demo.customers);
-    const chunk: IngestRecord[] = [];
+    const chunk: SourceRecord[] = [];
     for (let i = from; i < to; i++) chunk.push(...generator.customerWithHistory(i));
     rows += chunk.length;
     // The bulk history is not news: it stays off the live activity stream.

@@ -1,5 +1,5 @@
 import { Faker, base, en, en_GB } from '@faker-js/faker';
-import type { Channel, CustomerRow, IngestRecord } from '../records';
+import type { Channel, CustomerRow, SourceRecord } from '../records';
 import { FAILURES, PAGES, PRODUCTS, STORES } from './catalogue';
 
 const DAY = 86_400_000;
@@ -38,11 +38,11 @@ export class DemoGenerator {
   constructor(private readonly options: DemoOptions) {}
 
   /** The customer with this index and all of their history. */
-  customerWithHistory(index: number): IngestRecord[] {
+  customerWithHistory(index: number): SourceRecord[] {
     const { seed, now } = this.options;
     const rand = prng(seed * 7_919 + index * 104_729 + 1);
     const id = demoCustomerId(index);
-    const records: IngestRecord[] = [{ kind: 'customer', row: this.customer(index, id, rand) }];
+    const records: SourceRecord[] = [{ kind: 'customer', row: this.customer(index, id, rand) }];
 
     const orders = between(rand, 0, 6) + between(rand, 0, 3);
     for (let j = 0; j < orders; j++) {
@@ -66,7 +66,7 @@ export class DemoGenerator {
   }
 
   /** One new event for a random customer, happening now: the live trickle. */
-  liveEvent(rand: Rand, customers: number, serial: number, now: number): IngestRecord {
+  liveEvent(rand: Rand, customers: number, serial: number, now: number): SourceRecord {
     const id = demoCustomerId(Math.floor(rand() * customers));
     const key = `${id}-L${now}-${serial}`;
     const roll = rand();

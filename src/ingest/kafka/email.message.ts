@@ -4,10 +4,10 @@ import { parseJsonObject } from './message';
 
 /**
  * A `marketing_emails` message: `{ email_id, user_id, date, email_opened, email_clicked }`.
- * A later message for the same email replaces the earlier one: messages are keyed by user_id, so
- * both sit in one partition and the later one has the higher offset, which becomes the version.
+ * A later message for the same email replaces the earlier one; the ingester gives each its place in
+ * that order (`seq`, see emailSeq in kafka.ingester.ts).
  */
-export function parseEmail(value: Buffer | null, offset: string): Parsed<EmailRow> {
+export function parseEmail(value: Buffer | null): Parsed<EmailRow> {
   const json = parseJsonObject(value);
   if (!json.ok) return json;
   const obj = json.value;
@@ -29,7 +29,6 @@ export function parseEmail(value: Buffer | null, offset: string): Parsed<EmailRo
       date: date.value,
       opened: opened.value ? 1 : 0,
       clicked: clicked.value ? 1 : 0,
-      version: Number(offset),
     },
   };
 }

@@ -1,13 +1,11 @@
-import type { Batch, Consumer, EachBatchPayload, Kafka, Producer, TopicPartitionOffsetAndMetadata } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import type { KafkaConfig } from '../../config';
 import type { Logger } from '../../logger';
 import { deadLetters, ingestedEvents, ingestLagSeconds } from '../../observability/metrics';
-import type { IngestRecord } from '../records';
-import { RecentMap } from '../recent';
+import type { IngestRecord, Origin } from '../records';
 import type { IngestSink } from '../sink';
-import type { Parsed } from '../validation';
 import { createKafka, createProducer, ensureTopics } from './client';
-import { DeadLetterTopic, type Rejected } from './dead-letter';
+import { DeadLetterTopic } from './dead-letter';
 import { parseEmail } from './email.message';
 import { parseWeblog } from './weblog.message';
 
@@ -16,8 +14,6 @@ export interface KafkaIngesterOptions {
   maxInFlight?: number;
   /** Bytes fetched per partition per request. Default 4 MiB. */
   maxBytesPerPartition?: number;
-  /** Email ids remembered so that a later message for the same email is not announced as a new one. Default 100,000. */
-  rememberEmails?: number;
 }
 
 export interface KafkaTopicCounts {
@@ -38,6 +34,16 @@ export interface KafkaIngestStatus {
 }
 
 type Source = 'weblogs' | 'emails';
+
+/**
+ * A marketing email message's place among the messages for the same email, compared as a string: the
+ * broker timestamp first, then the partition and the offset. A later message replaces an earlier one
+ * whatever partition either came on (docs/ingestion.md); within a partition, the offset breaks a tie.
+ */
+export function emailSeq(message: Pick<KafkaMessage, 'timestamp' | 'offset'>, partition: number): string {
+  const ms = Math.max(0, Number(message.timestamp) || 0);
+  return `${String(ms).padStart(15, '0')}/${String(partition).padStart(6, '0')}/${message.offset.padStart(20, '0')}`;
+}
 
 /**
  * A consumer group over the `weblogs` and `marketing_emails` topics. Each message is checked
@@ -61,7 +67,6 @@ export class KafkaIngester {
   /** Offsets whose messages are all committed to ClickHouse, waiting to be committed to Kafka. */
   private readonly committable = new Map<string, TopicPartitionOffsetAndMetadata>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly announcedEmails: RecentMap<string, true>;
   private committing: Promise<void> | null = null;
   private commitAgain = false;
   private connected = false;
@@ -78,9 +83,7 @@ export class KafkaIngester {
     this.options = {
       maxInFlight: options.maxInFlight ?? 8,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      rememberEmails: options.rememberEmails ?? 100_000,
     };
-    this.announcedEmails = new RecentMap(this.options.rememberEmails);
     this.kafka = createKafka(config, logger);
     this.consumer = this.kafka.consumer({
       groupId: config.groupId,
@@ -181,12 +184,16 @@ export class KafkaIngester {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     const source: Source = topic === this.config.topics.weblogs ? 'weblogs' : 'emails';
-    const { records, rejected } = this.parse(source, batch);
+    const { records, messages } = this.parse(source, batch);
     const counts = this.counts[source];
     counts.consumed += batch.messages.length;
 
-    // The dead-letter topic has the bad messages before their offsets can be committed.
-    if (rejected.length > 0) {
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const next = (BigInt(last) + 1n).toString();
+    // Bad messages go through the sink too: it stores them in rejected_records with the good ones, and the
+    // hook puts them on the dead-letter topic before the batch counts as committed.
+    const deadLetter = async (setAside: ReadonlyArray<{ record: IngestRecord; reason: string }>) => {
+      const rejected = setAside.map(({ record, reason }) => ({ message: messages.get(record)!, reason }));
       await this.deadLetter.send(topic, partition, rejected);
       counts.deadLettered += rejected.length;
       deadLetters.inc({ topic }, rejected.length);
@@ -194,26 +201,24 @@ export class KafkaIngester {
         { topic, partition, count: rejected.length, firstOffset: rejected[0]!.message.offset, firstReason: rejected[0]!.reason, deadLetterTopic: this.deadLetter.topic },
         'bad messages set aside on the dead-letter topic',
       );
-    }
-
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    const next = (BigInt(last) + 1n).toString();
-    const written = this.sink.write(records);
+    };
+    const written = this.sink.write(records, undefined, deadLetter);
     resolveOffset(last);
     const key = `${topic}/${partition}`;
     this.lag.set(key, { topic, partition, lag: Number(batch.offsetLag()), lastTimestamp: Number(batch.messages[batch.messages.length - 1]!.timestamp) });
     ingestLagSeconds.set({ source: topic }, this.status().lagSeconds);
 
+    const good = records.filter((r) => r.kind !== 'rejected').length;
     const done = written.then(
       () => {
-        counts.ingested += records.length;
-        ingestedEvents.inc({ source: topic }, records.length);
+        counts.ingested += good;
+        ingestedEvents.inc({ source: topic }, good);
         const previous = this.committable.get(key);
         if (!previous || BigInt(previous.offset) < BigInt(next)) this.committable.set(key, { topic, partition, offset: next });
         return this.commitOffsets();
       },
       (err: unknown) => {
-        // The sink only gives up once it is closed; the messages will be delivered again.
+        // The sink gives up only while closing; the messages will be delivered again.
         this.logger.warn({ err, topic, partition, offset: last }, 'records not committed to ClickHouse; their offsets stay uncommitted');
       },
     );
@@ -224,31 +229,31 @@ export class KafkaIngester {
     while (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
   }
 
-  private parse(source: Source, batch: Batch): { records: IngestRecord[]; rejected: Rejected[] } {
+  /** Every message of the batch as a record, in order: a bad one as a rejected record with its reason. */
+  private parse(source: Source, batch: Batch): { records: IngestRecord[]; messages: Map<IngestRecord, KafkaMessage> } {
     const records: IngestRecord[] = [];
-    const rejected: Rejected[] = [];
+    const messages = new Map<IngestRecord, KafkaMessage>();
     for (const message of batch.messages) {
+      const origin: Origin = {
+        source: `kafka:${batch.topic}`,
+        key: `${batch.partition}/${message.offset}`,
+        customerId: message.key?.toString() ?? null,
+        document: message.value?.toString() ?? '',
+      };
+      let record: IngestRecord;
       if (source === 'weblogs') {
         const parsed = parseWeblog(message.value);
-        if (parsed.ok) records.push({ kind: 'weblog', row: parsed.value });
-        else rejected.push({ message, reason: parsed.reason });
+        record = parsed.ok ? { kind: 'weblog', row: parsed.value, origin } : { kind: 'rejected', origin, reason: parsed.reason };
       } else {
-        const parsed: Parsed<IngestRecord & { kind: 'email' }> = this.email(message.value, message.offset);
-        if (parsed.ok) records.push(parsed.value);
-        else rejected.push({ message, reason: parsed.reason });
+        const parsed = parseEmail(message.value);
+        record = parsed.ok
+          ? { kind: 'email', row: { ...parsed.value, seq: emailSeq(message, batch.partition) }, origin }
+          : { kind: 'rejected', origin, reason: parsed.reason };
       }
+      records.push(record);
+      messages.set(record, message);
     }
-    return { records, rejected };
-  }
-
-  /** An email is announced once; a later message for it (its flags changed) updates it quietly. */
-  private email(value: Buffer | null, offset: string): Parsed<IngestRecord & { kind: 'email' }> {
-    const parsed = parseEmail(value, offset);
-    if (!parsed.ok) return parsed;
-    const key = `${parsed.value.user_id}\u0000${parsed.value.email_id}`;
-    const seen = this.announcedEmails.has(key);
-    if (!seen) this.announcedEmails.set(key, true);
-    return { ok: true, value: { kind: 'email', row: parsed.value, announce: !seen } };
+    return { records, messages };
   }
 
   /** Commits every committable offset; calls that arrive meanwhile are folded into one more round. */

@@ -15,8 +15,9 @@ export function parseJsonObject(value: Buffer | null): Parsed<Record<string, unk
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
-    return reject(`not JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the text around the error, which may be personal data.
+    return reject('not JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return reject(`not a JSON object: ${typeName(parsed)}`);

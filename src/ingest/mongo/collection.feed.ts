@@ -1,13 +1,17 @@
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { BSON, MongoServerError, type ChangeStream, type Collection, type Document, type ResumeToken } from 'mongodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BSON, type ChangeStream, type Collection, type Document, type ResumeToken } from 'mongodb';
 import type { Logger } from '../../logger';
 import { deadLetters, ingestedEvents, ingestLagSeconds } from '../../observability/metrics';
 import type { ClickHouseStore } from '../../store/clickhouse';
 import type { IngestRecord } from '../records';
 import { RecentMap } from '../recent';
-import { readCheckpoint, type IngestSink } from '../sink';
+import { readCheckpoint } from '../checkpoints';
+import type { IngestSink } from '../sink';
+import { followChanges } from './change-queue';
 import type { SourceCollection } from './collections';
 import { idString } from './document';
+import { decodePosition, encodePosition, tokenRejected } from './resume-token';
+import { takeSnapshot } from './snapshot';
 
 export interface FeedOptions {
   /** Documents per sink write during a snapshot. Default 5,000. */
@@ -65,31 +69,12 @@ interface ChangeEvent {
   clusterTime?: { t?: number };
 }
 
+/** Marks an order record for reconciliation with the activity rows the sink finds (see IngestRecord). */
+const reconciling = (record: IngestRecord): IngestRecord => (record.kind === 'order' ? { ...record, reconcile: true } : record);
+
 /** The stream cannot go on (the collection was dropped or renamed): start over with a snapshot. */
 class StreamInvalidated extends Error {
   override name = 'StreamInvalidated';
-}
-
-/** Stored with every batch: where the change stream resumes. */
-function encodePosition(token: ResumeToken | null): string {
-  return JSON.stringify({ token: token === null ? null : BSON.EJSON.serialize(token, { relaxed: false }) });
-}
-
-function decodePosition(position: string | null): ResumeToken | null {
-  if (!position) return null;
-  try {
-    const parsed = JSON.parse(position) as { token?: Document | null };
-    return parsed.token ? BSON.EJSON.deserialize(parsed.token, { relaxed: false }) : null;
-  } catch {
-    return null;
-  }
-}
-
-// Errors on opening a stream that say the server is fine but the token is not usable.
-const NOT_A_TOKEN_PROBLEM = new Set([13, 18, 8000]); // Unauthorized, AuthenticationFailed, AtlasError
-
-function tokenRejected(error: unknown): boolean {
-  return error instanceof MongoServerError && !NOT_A_TOKEN_PROBLEM.has(Number(error.code));
 }
 
 /**
@@ -251,51 +236,24 @@ export class CollectionFeed {
     this.state.state = 'snapshot';
     this.state.snapshots++;
     this.logger.info({ afterEarlierRun: this.hasHistory }, 'snapshot started');
-    // Rows already in ClickHouse are compared with the snapshot at the end: gone ones are deleted.
-    const seen = this.hasHistory ? new Map<string, string>() : null;
-    if (!this.hasHistory) {
-      // Marks the tables as holding this collection's rows, so an interrupted snapshot is reconciled next time.
-      this.write([], null);
-      this.hasHistory = true;
-    }
-    let documents = 0;
-    let chunk: IngestRecord[] = [];
-    const cursor = this.collection.find({}, { batchSize: this.options.snapshotChunk });
-    try {
-      for await (const doc of cursor) {
-        if (this.stopping) return false;
-        documents++;
-        const sourceId = idString(doc['_id']);
-        const mapped = this.source.map(doc);
-        if (sourceId === null || !mapped.ok) {
-          this.invalid(sourceId, mapped.ok ? '_id: missing' : mapped.reason);
-          continue;
-        }
-        chunk.push(mapped.value.record(false));
-        this.keys.set(sourceId, [mapped.value.key]);
-        seen?.set(sourceId, mapped.value.key);
-        if (chunk.length >= this.options.snapshotChunk) {
-          await this.snapshotWrite(chunk, documents);
-          chunk = [];
-        }
-      }
-    } finally {
-      await cursor.close().catch(() => undefined);
-    }
-    await this.snapshotWrite(chunk, documents);
-
-    let removed = 0;
-    if (seen) {
-      const tombstones: IngestRecord[] = [];
-      for (const { sourceId, key } of await this.source.allKeys(this.store)) {
-        if (seen.get(sourceId) !== key) tombstones.push(this.source.tombstone(sourceId, key));
-      }
-      removed = tombstones.length;
-      if (removed > 0) this.write(tombstones, null);
-    }
-    await this.settled();
-    this.state.snapshotDocuments = documents;
-    this.logger.info({ documents, removed, ms: Date.now() - started }, 'snapshot written');
+    const result = await takeSnapshot({
+      collection: this.collection,
+      source: this.source,
+      store: this.store,
+      logger: this.logger,
+      chunkSize: this.options.snapshotChunk,
+      hasHistory: this.hasHistory,
+      keys: this.keys,
+      stopping: () => this.stopping,
+      write: (records) => this.write(records, null),
+      writeChunk: (records, documentsSoFar) => this.snapshotWrite(records, documentsSoFar),
+      settled: () => this.settled(),
+      setAside: (doc, id, reason) => this.setAside(doc, id, reason),
+    });
+    this.hasHistory = true;
+    if (!result.completed) return false;
+    this.state.snapshotDocuments = result.documents;
+    this.logger.info({ documents: result.documents, removed: result.removed, ms: Date.now() - started }, 'snapshot written');
     return true;
   }
 
@@ -311,67 +269,17 @@ export class CollectionFeed {
     await this.hooks.onSnapshotChunk?.(this.source.name, documentsSoFar);
   }
 
-  /**
-   * Reads the stream and writes its events in order. Reading runs ahead of writing, so a burst
-   * of events is written in few batches while the next ones arrive.
-   */
-  private async follow(stream: ChangeStream, initial: ChangeEvent[]): Promise<void> {
-    const queue: ChangeEvent[] = [...initial];
-    let readerDone = false;
-    let readerError: unknown = null;
-    let writerDone = false;
-    // Closures set these, so they live in an object (TypeScript does not track closure writes to locals).
-    const wake: { writer: (() => void) | null; reader: (() => void) | null } = { writer: null, reader: null };
-    const highWater = this.options.maxEventsPerWrite * 2;
-
-    const reader = (async () => {
-      try {
-        while (!this.stopping && !writerDone) {
-          if (queue.length >= highWater) {
-            await new Promise<void>((resolve) => (wake.reader = resolve));
-            continue;
-          }
-          const asked = Date.now();
-          const event = (await stream.tryNext()) as ChangeEvent | null;
-          if (event) {
-            queue.push(event);
-            this.state.queued = queue.length;
-            wake.writer?.();
-          } else if (Date.now() - asked < 5) {
-            // The server answered an empty batch at once instead of waiting for changes.
-            await this.pause(this.options.pollIdleMs);
-          }
-        }
-      } catch (err) {
-        if (!this.stopping && !writerDone) readerError = err;
-      } finally {
-        readerDone = true;
-        wake.writer?.();
-      }
-    })();
-
-    try {
-      for (;;) {
-        if (queue.length === 0) {
-          if (readerDone) break;
-          await new Promise<void>((resolve) => (wake.writer = resolve));
-          wake.writer = null;
-          continue;
-        }
-        // Let the reader move what the driver already holds into the queue.
-        await nextTurn();
-        const events = queue.splice(0, this.options.maxEventsPerWrite);
-        this.state.queued = queue.length;
-        wake.reader?.();
-        wake.reader = null;
-        await this.apply(events);
-      }
-    } finally {
-      writerDone = true;
-      wake.reader?.();
-      await reader;
-    }
-    if (readerError) throw readerError;
+  /** Reads the stream and writes its events in order, reading ahead of writing (change-queue.ts). */
+  private follow(stream: ChangeStream, initial: ChangeEvent[]): Promise<void> {
+    return followChanges<ChangeEvent>(initial, {
+      read: async () => (await stream.tryNext()) as ChangeEvent | null,
+      write: (events) => this.apply(events),
+      maxPerWrite: this.options.maxEventsPerWrite,
+      pollIdleMs: this.options.pollIdleMs,
+      pause: (ms) => this.pause(ms),
+      stopping: () => this.stopping,
+      onQueued: (queued) => (this.state.queued = queued),
+    });
   }
 
   /** Turns events into records (looking up the row keys that deletes and key changes need) and writes them. */
@@ -397,22 +305,27 @@ export class CollectionFeed {
           if (id === null || !doc || idString(doc['_id']) !== id) break;
           const mapped = this.source.map(doc);
           if (!mapped.ok) {
-            this.invalid(id, mapped.reason);
+            // A new version that does not map leaves the previous one in the profile, and the record says so.
+            const previous = (this.keys.get(id) ?? []).length > 0;
+            const shows = previous ? 'the profile keeps showing its previous version' : 'the profile does not show it';
+            records.push(this.setAside(doc, id, `${mapped.reason}; ${shows}`));
             break;
           }
           for (const key of this.keys.get(id) ?? []) {
-            if (key !== mapped.value.key) records.push(this.source.tombstone(id, key));
+            if (key !== mapped.value.key) records.push(reconciling(this.source.tombstone(id, key)));
           }
-          records.push(mapped.value.record(e.operationType === 'insert'));
+          const record = mapped.value.record(e.operationType === 'insert');
+          // An insert is new; anything else may replay a change a crash cut short.
+          records.push(e.operationType === 'insert' ? record : reconciling(record));
           this.keys.set(id, [mapped.value.key]);
           break;
         }
         case 'delete':
           if (id === null) {
-            this.invalid(null, 'delete event without documentKey._id');
+            records.push(this.setAside(e.documentKey ?? {}, null, 'delete event without documentKey._id'));
             break;
           }
-          for (const key of this.keys.get(id) ?? []) records.push(this.source.tombstone(id, key));
+          for (const key of this.keys.get(id) ?? []) records.push(reconciling(this.source.tombstone(id, key)));
           this.keys.set(id, []);
           break;
         case 'drop':
@@ -474,10 +387,21 @@ export class CollectionFeed {
     while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
-  private invalid(id: string | null, reason: string): void {
+  /** A document that does not map, as a record the sink stores in rejected_records. */
+  private setAside(doc: Document, id: string | null, reason: string): IngestRecord {
     this.state.invalidDocuments++;
     deadLetters.inc({ topic: this.source.name });
-    this.logger.warn({ _id: id, reason }, 'invalid document skipped');
+    const customer = doc[this.source.name === 'customers' ? 'id' : 'user_id'];
+    return {
+      kind: 'rejected',
+      origin: {
+        source: `mongo:${this.source.name}`,
+        key: id ?? '',
+        customerId: typeof customer === 'string' ? customer : null,
+        document: BSON.EJSON.stringify(doc, { relaxed: true }),
+      },
+      reason,
+    };
   }
 
   private async pause(ms: number): Promise<void> {

@@ -20,10 +20,24 @@ export interface SourceCollection {
   name: string;
   map(doc: Document): Parsed<{ key: string; record: (announce: boolean) => IngestRecord }>;
   tombstone(sourceId: string, key: string): IngestRecord;
-  /** Keys of the live rows of these documents. */
+  /** Every key the rows of these documents have been stored under. */
   keysOf(store: ClickHouseStore, sourceIds: readonly string[]): Promise<Keyed[]>;
-  /** Keys of every live row that came from this collection (for a fresh snapshot). */
+  /** Every key any row of this collection has been stored under (for a fresh snapshot). */
   allKeys(store: ClickHouseStore): Promise<Keyed[]>;
+}
+
+/**
+ * Every key these documents' rows have been stored under (`source_keys`), not only the current one: after
+ * a crash part-way through a batch, a customer's state may count a document under a key the source table
+ * never got. A delete or a move writes a deleted row under each; where nothing is counted, that changes nothing.
+ */
+function sourceKeys(store: ClickHouseStore, collection: string, sourceIds: readonly string[] | null): Promise<Keyed[]> {
+  return store.query<Keyed>(
+    'mongoKeys',
+    `SELECT source_id AS sourceId, key FROM source_keys FINAL
+     WHERE collection = {collection:String} AND ({all:Bool} OR source_id IN {ids:Array(String)})`,
+    { collection, all: sourceIds === null, ids: sourceIds ?? [] },
+  );
 }
 
 export const customersCollection: SourceCollection = {
@@ -32,16 +46,12 @@ export const customersCollection: SourceCollection = {
     const row = customerRow(doc);
     if (!row.ok) return row;
     // A customer is not activity: the subscription announces orders, emails and page views.
-    return { ok: true, value: { key: row.value.id, record: () => ({ kind: 'customer', row: row.value }) } };
+    const origin = { source: 'mongo:customers', key: row.value.source_id, customerId: row.value.id };
+    return { ok: true, value: { key: row.value.id, record: () => ({ kind: 'customer', row: row.value, origin }) } };
   },
   tombstone: (sourceId, key) => ({ kind: 'customer', row: customerTombstone(sourceId, key) }),
-  keysOf: (store, sourceIds) =>
-    store.query<Keyed>(
-      'mongoCustomerKeys',
-      'SELECT source_id AS sourceId, id AS key FROM customers FINAL WHERE source_id IN {ids:Array(String)}',
-      { ids: sourceIds },
-    ),
-  allKeys: (store) => store.query<Keyed>('mongoCustomerKeys', 'SELECT source_id AS sourceId, id AS key FROM customers FINAL'),
+  keysOf: (store, sourceIds) => sourceKeys(store, 'customers', sourceIds),
+  allKeys: (store) => sourceKeys(store, 'customers', null),
 };
 
 function ordersCollection(name: string, channel: Channel): SourceCollection {
@@ -50,19 +60,12 @@ function ordersCollection(name: string, channel: Channel): SourceCollection {
     map(doc) {
       const row = orderRow(doc, channel);
       if (!row.ok) return row;
-      return { ok: true, value: { key: row.value.user_id, record: (announce) => ({ kind: 'order', row: row.value, announce }) } };
+      const origin = { source: `mongo:${name}`, key: row.value.order_id, customerId: row.value.user_id };
+      return { ok: true, value: { key: row.value.user_id, record: (announce) => ({ kind: 'order', row: row.value, announce, origin }) } };
     },
     tombstone: (sourceId, key) => ({ kind: 'order', row: orderTombstone(sourceId, key, channel), announce: false }),
-    keysOf: (store, sourceIds) =>
-      store.query<Keyed>(
-        'mongoOrderKeys',
-        'SELECT order_id AS sourceId, user_id AS key FROM orders FINAL WHERE channel = {channel:String} AND order_id IN {ids:Array(String)}',
-        { channel, ids: sourceIds },
-      ),
-    allKeys: (store) =>
-      store.query<Keyed>('mongoOrderKeys', 'SELECT order_id AS sourceId, user_id AS key FROM orders FINAL WHERE channel = {channel:String}', {
-        channel,
-      }),
+    keysOf: (store, sourceIds) => sourceKeys(store, name, sourceIds),
+    allKeys: (store) => sourceKeys(store, name, null),
   };
 }
 

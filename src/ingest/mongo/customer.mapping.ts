@@ -22,7 +22,8 @@ export function customerRow(doc: Document): Parsed<CustomerRow> {
   if (rawDob !== undefined && rawDob !== null && rawDob !== '') {
     const parsed = parseCalendarDate(rawDob);
     if (parsed === null) {
-      return reject(`dob: expected a YYYY-MM-DD string or a Date, got ${typeof rawDob === 'string' ? JSON.stringify(rawDob.slice(0, 40)) : typeName(rawDob)}`);
+      // A date of birth is personal data: the reason says what was wrong, not what it was.
+      return reject(`dob: expected a YYYY-MM-DD string or a Date, got ${typeof rawDob === 'string' ? 'another string' : typeName(rawDob)}`);
     }
     // ClickHouse's Date32 holds 1900-2299; a date outside is kept out rather than clamped to a wrong one.
     dob = parsed.storable ? parsed.date : null;

@@ -1,9 +1,12 @@
 import type { Logger } from '../../logger';
 import { createProgress } from '../../observability/progress';
 import type { ClickHouseStore } from '../../store/clickhouse';
-import { rollupSourceRecords } from './sources';
-import { readCheckpoint } from '../sink';
-import { RollupBatch } from './state';
+import type { ActivityType } from '../../activity/activity';
+import { readCheckpoint } from '../checkpoints';
+import { rollupSourceRecords, WEB_TYPES } from './sources';
+import { emptyState, RollupBatch } from './state';
+
+const EMPTY_CUSTOMER = { first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null };
 
 /**
  * The definition of the rollups. Change it whenever what the sink derives changes (profileOf, the state's
@@ -56,4 +59,36 @@ export async function ensureRollups(store: ClickHouseStore, version: number, log
   if ((await readCheckpoint(store, CHECKPOINT)) === ROLLUP_DEFINITION) return null;
   logger.info({ definition: ROLLUP_DEFINITION }, 'rollups are missing or out of date; rebuilding them from the source tables');
   return rebuildRollups(store, version, logger);
+}
+
+/**
+ * Rebuilds these customers' states from the source tables and makes their order and email activity rows
+ * match those tables: used after the engine refused a record part-way through a batch (the states and
+ * activity may then hold what the source tables do not), and by `npm run rebuild -- --customers`.
+ */
+export async function repairCustomers(store: ClickHouseStore, ids: readonly string[], version: number): Promise<void> {
+  for (const id of new Set(ids)) {
+    const records = (await rollupSourceRecords(store, id, id)).filter((r) => r.kind !== 'weblog');
+    const batch = new RollupBatch(new Map());
+    for (const record of records) batch.apply(record);
+    const { activity, rollup } = batch.finish(version);
+    // A customer with nothing left in the sources still gets a state: an empty one.
+    if (rollup.length === 0) {
+      const empty = new RollupBatch(new Map([[id, emptyState()]]));
+      empty.apply({ kind: 'customer', row: { ...EMPTY_CUSTOMER, id, source_id: '', version: 0, deleted: 1 } });
+      rollup.push(...empty.finish(version).rollup);
+    }
+    const wanted = new Set(activity.map((a) => `${a.at}\u0000${a.type}\u0000${a.key}`));
+    const stored = await store.query<{ at: number; type: ActivityType; key: string }>(
+      'repairActivity',
+      `SELECT toUnixTimestamp64Milli(at) AS at, toString(type) AS type, key FROM activity FINAL
+       WHERE user_id = {id:String} AND type NOT IN {web:Array(String)}`,
+      { id, web: WEB_TYPES },
+    );
+    const vacated = stored
+      .filter((s) => !wanted.has(`${s.at}\u0000${s.type}\u0000${s.key}`))
+      .map((s) => ({ user_id: id, at: s.at, type: s.type, key: s.key, payload: '', version, deleted: 1 as const }));
+    await store.insert('activity', [...vacated, ...activity.map((a) => ({ ...a, version }))]);
+    await store.insert('rollup_input', rollup);
+  }
 }

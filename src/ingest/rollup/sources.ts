@@ -2,7 +2,7 @@ import { ActivityType } from '../../activity/activity';
 import type { ClickHouseStore } from '../../store/clickhouse';
 import type { Channel, CustomerRow, EmailRow, IngestRecord, OrderRow } from '../records';
 
-const WEB_TYPES = [ActivityType.WEBSITE_VISIT, ActivityType.LOGIN, ActivityType.WEBSITE_ERROR];
+export const WEB_TYPES: string[] = [ActivityType.WEBSITE_VISIT, ActivityType.LOGIN, ActivityType.WEBSITE_ERROR];
 
 /**
  * The live source rows of the customers whose ids lie in [from, to], as records the rollup state applies

@@ -128,6 +128,8 @@ function details({ source_id: _source, version: _version, deleted: _deleted, ...
   return rest;
 }
 
+export const orphanKey = (user: string, type: string, key: string) => `${user}\u0000${type}\u0000${key}`;
+
 /** Everything one batch of records writes besides the source rows. */
 export interface Effects {
   activity: ActivityRow[];
@@ -148,7 +150,26 @@ export class RollupBatch {
   readonly effects: Effects = { activity: [], rollup: [], events: [], emails: [] };
   private readonly changed = new Set<string>();
 
-  constructor(private readonly states: Map<string, CustomerState>) {}
+  /**
+   * @param states the stored states of the customers the batch touches (read by the caller)
+   * @param orphans activity rows of orders marked `reconcile` that their customer's state does not hold, by
+   *   `orphanKey(user, type, order)`: epoch ms of each (read by the caller)
+   */
+  constructor(
+    private readonly states: Map<string, CustomerState>,
+    private readonly orphans: Map<string, number[]> = new Map(),
+  ) {}
+
+  /** Orders of a batch whose activity rows the caller must look up for the constructor's `orphans`. */
+  static orphanCandidates(records: readonly IngestRecord[], states: ReadonlyMap<string, CustomerState>): Array<{ user: string; type: ActivityType; key: string }> {
+    const out: Array<{ user: string; type: ActivityType; key: string }> = [];
+    for (const r of records) {
+      if (r.kind !== 'order' || !r.reconcile) continue;
+      const state = states.get(r.row.user_id);
+      if (!(r.row.channel === 'online' ? state?.on : state?.in)?.[r.row.order_id]) out.push({ user: r.row.user_id, type: orderType(r.row.channel), key: r.row.order_id });
+    }
+    return out;
+  }
 
   /** The customers whose state a batch of records reads. */
   static customersOf(records: readonly IngestRecord[]): string[] {
@@ -170,6 +191,8 @@ export class RollupBatch {
         return this.email(record.row, record.announce !== false);
       case 'weblog':
         return this.weblog(record.row, record.announce !== false);
+      case 'rejected':
+        return;
     }
   }
 
@@ -211,6 +234,9 @@ export class RollupBatch {
     const version = row.version ?? 0;
     const type = orderType(row.channel);
     if (existing && existing.v > version) return;
+    // Rows an interrupted batch left that the state does not know of: only the one this record makes stays.
+    const orphans = existing ? [] : this.takeOrphans(row.user_id, type, row.order_id);
+    for (const at of orphans) if (row.deleted || at !== row.date) this.vacate(row.user_id, at, type, row.order_id, version);
     if (row.deleted) {
       if (!existing) return;
       delete orders[row.order_id];
@@ -256,6 +282,13 @@ export class RollupBatch {
   private record(userId: string, at: number, type: ActivityType, key: string, detail: ActivityDetail, version: number, announce: boolean): void {
     this.effects.activity.push({ user_id: userId, at, type, key, payload: JSON.stringify(detail), version, deleted: 0 });
     if (announce) this.effects.events.push(activityEvent(userId, type, at, key, detail));
+  }
+
+  private takeOrphans(user: string, type: ActivityType, key: string): number[] {
+    const id = orphanKey(user, type, key);
+    const found = this.orphans.get(id) ?? [];
+    this.orphans.delete(id);
+    return found;
   }
 
   /** Marks the activity row under an old key deleted: the record moved (its date changed) or is gone. */
