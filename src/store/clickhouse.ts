@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
-import type { Config } from '../config';
+import { ConfigError, type Config } from '../config';
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -85,6 +85,29 @@ export class ClickHouseStore {
   }
 }
 
+/** What the gateway uses of `chdb/connection`; typed here, so that the gateway builds without chdb installed. */
+interface EmbeddedEngine {
+  createChdbConnection(options: { path: string }): unknown;
+}
+
+/**
+ * Loads the embedded engine. chdb (about 540 MB) is an optional dependency: an install that uses a
+ * ClickHouse server can leave it out, so it is loaded only here, when CLICKHOUSE_URL is unset.
+ */
+export function loadEmbeddedEngine(moduleName = 'chdb/connection'): EmbeddedEngine {
+  try {
+    return createRequire(__filename)(moduleName) as EmbeddedEngine;
+  } catch (error) {
+    // MODULE_NOT_FOUND: chdb itself is missing; CHDB_PLATFORM: chdb is there without its engine package.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'CHDB_PLATFORM') throw error;
+    throw new ConfigError(
+      `CLICKHOUSE_URL is not set, so the gateway runs the embedded ClickHouse engine, but its optional package is not installed ` +
+        `(${(error as Error).message.split('\n')[0]}). Install it with \`npm install chdb\`, or set CLICKHOUSE_URL to a ClickHouse server.`,
+    );
+  }
+}
+
 export interface StoreOptions {
   /** ClickHouse stops a SELECT that runs longer (max_execution_time, whole seconds, rounded up). */
   queryTimeoutMs?: number;
@@ -98,7 +121,8 @@ export async function createClickHouseStore(config: Config['clickhouse'], option
   if (config.mode === 'embedded') {
     // chdb keeps one engine per process and serves its own default database from the directory.
     // chdb implements @clickhouse/client-common's Connection, which the client bundles its own copy of.
-    const connection = createChdbConnection({ path: config.dataDir }) as unknown as ClientConnection;
+    const { createChdbConnection } = loadEmbeddedEngine();
+    const connection = createChdbConnection({ path: config.dataDir }) as ClientConnection;
     const client = createClient({ connection });
     return new ClickHouseStore(client, 'embedded', readSettings);
   }
