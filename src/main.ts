@@ -1,6 +1,6 @@
 import './production';
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, loadEnvFile } from './config';
 import { startGateway } from './gateway';
 import { loadDemo, startTrickle } from './ingest/demo/demo';
 import { startIngesters, type Ingesters } from './ingest';
@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 const SHUTDOWN_SLACK_MS = 5_000;
 
 async function main(): Promise<void> {
+  loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const gateway = await startGateway(config, logger);

@@ -2,7 +2,7 @@ import '../production';
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { InProcessActivityBus } from '../activity/bus';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, loadEnvFile } from '../config';
 import { rebuildRollups } from '../ingest/rollup/rebuild';
 import { IngestSink } from '../ingest/sink';
 import { createLogger } from '../logger';
@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
+  loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const store = await createClickHouseStore(config.clickhouse);
