@@ -39,10 +39,16 @@ export class ActivityEdge {
   @Field(() => ActivityEvent) node!: ActivityEvent;
 }
 
+/** Where a page sits in its connection, as the Relay connection spec defines it. */
 @ObjectType()
 export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean, { description: 'Whether an entry precedes this page: paging forward, one at or before `after`.' })
+  hasPreviousPage!: boolean;
+  @Field(() => Boolean, { description: 'Whether an entry follows this page.' }) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor; null when the page has no edges." })
+  startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "The last edge's cursor; null when the page has no edges." })
+  endCursor!: string | null;
 }
 
 @ObjectType()

@@ -37,18 +37,27 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+type Timeline = NonNullable<TimelineQuery['customer']>['timeline'];
+
+async function timelinePage(id: string, first: number, after: string | null, types?: ActivityType[]): Promise<Timeline> {
+  const res = await t.graphql(TimelineDocument, { id, first, after, types });
+  expect(res.errors).toBeUndefined();
+  return res.data!.customer!.timeline;
+}
+
 /** Every page of a customer's timeline, following endCursor. */
 async function allPages(id: string, first: number, types?: ActivityType[]) {
-  const pages: Array<{ nodes: Array<{ type: string; at: string; summary: string }>; hasNextPage: boolean }> = [];
+  const pages: Array<{ nodes: Array<{ type: string; at: string; summary: string }>; hasNextPage: boolean; hasPreviousPage: boolean }> = [];
   let after: string | null = null;
   for (let guard = 0; guard < 50; guard++) {
-    const res = await t.graphql(TimelineDocument, { id, first, after, types });
-    expect(res.errors).toBeUndefined();
-    const timeline: NonNullable<TimelineQuery['customer']>['timeline'] = res.data!.customer!.timeline;
-    pages.push({ nodes: timeline.edges.map((e) => e.node), hasNextPage: timeline.pageInfo.hasNextPage });
-    if (!timeline.pageInfo.hasNextPage) return pages;
-    expect(timeline.pageInfo.endCursor).toBe(timeline.edges.at(-1)!.cursor);
-    after = timeline.pageInfo.endCursor;
+    const timeline = await timelinePage(id, first, after, types);
+    const { pageInfo } = timeline;
+    pages.push({ nodes: timeline.edges.map((e) => e.node), hasNextPage: pageInfo.hasNextPage, hasPreviousPage: pageInfo.hasPreviousPage });
+    // The Relay rule for both ends: the page's cursors are its first and last edges'.
+    expect(pageInfo.startCursor).toBe(timeline.edges[0]?.cursor ?? null);
+    expect(pageInfo.endCursor).toBe(timeline.edges.at(-1)?.cursor ?? null);
+    if (!pageInfo.hasNextPage) return pages;
+    after = pageInfo.endCursor;
   }
   throw new Error('the timeline never ended');
 }
@@ -167,7 +176,26 @@ describe('timeline', () => {
     const pages = await allPages('P1', 5);
     expect(pages.map((p) => p.nodes.length)).toEqual([5, 5, 5, 1]);
     expect(pages.map((p) => p.hasNextPage)).toEqual([true, true, true, false]);
+    expect(pages.map((p) => p.hasPreviousPage)).toEqual([false, true, true, true]);
     expect(pages.flatMap((p) => p.nodes)).toEqual(P1_TIMELINE);
+  });
+
+  test('an empty page has null cursors, and still says what lies on each side', async () => {
+    const none = await timelinePage('P1', 0, null);
+    expect(none).toEqual({ edges: [], pageInfo: { hasPreviousPage: false, hasNextPage: true, startCursor: null, endCursor: null } });
+    const last = (await timelinePage('P1', P1_TIMELINE.length, null)).pageInfo.endCursor;
+    const beyond = await timelinePage('P1', 5, last);
+    expect(beyond).toEqual({ edges: [], pageInfo: { hasPreviousPage: true, hasNextPage: false, startCursor: null, endCursor: null } });
+  });
+
+  test('hasPreviousPage counts the entry at the cursor and those before it, within the types asked for', async () => {
+    // P1's two newest entries are an email and an in-store order; the first online order is fifth.
+    const [, second, , , fifth] = (await timelinePage('P1', 5, null)).edges.map((e) => e.cursor);
+    // Only the entry at the cursor itself precedes the page.
+    expect((await timelinePage('P1', 1, second!, ['INSTORE_ORDER'])).pageInfo.hasPreviousPage).toBe(true);
+    // No online order is at or before the second entry; the one at the fifth counts.
+    expect((await timelinePage('P1', 1, second!, ['ONLINE_ORDER'])).pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    expect((await timelinePage('P1', 1, fifth!, ['ONLINE_ORDER'])).pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
   });
 
   test('a page that ends exactly at the last entry has no next page', async () => {
