@@ -13,7 +13,7 @@ const SERVICES_SCRIPT = path.join(REPO_ROOT, 'scripts', 'services.sh');
 const NEEDS_SERVICES = /^ingest.*\.test\.ts$/;
 
 /** Test files that need the services, among those this run selected. */
-function selectedFilesNeedingServices(globalConfig: Config.GlobalConfig): string[] {
+export function selectedFilesNeedingServices(globalConfig: Pick<Config.GlobalConfig, 'testPathPattern'>): string[] {
   const dir = path.join(REPO_ROOT, 'test', 'integration');
   const files = readdirSync(dir)
     .filter((f) => NEEDS_SERVICES.test(f))
