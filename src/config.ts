@@ -83,6 +83,8 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SEC: int(1, 86_400).default(60),
   GRAPHQL_INTROSPECTION: flag.default(true),
   GRAPHIQL: flag.default(true),
+  TRUSTED_DOCUMENTS: z.enum(['optional', 'required']).default('optional'),
+  TRUSTED_DOCUMENTS_FILES: list.optional(),
 
   // Operations: docs/operations.md.
   READY_MAX_LAG_SECONDS: int(1, 86_400).default(60),
@@ -125,6 +127,11 @@ export interface Config {
   rateLimit: { requests: number; windowSec: number };
   /** Introspection and the GraphiQL page, each switchable off for production. */
   graphql: { introspection: boolean; graphiql: boolean };
+  /**
+   * Documents run by id, parsed and validated once: the console's and those in `files` (manifests as
+   * GraphQL Code Generator's client preset writes them). `required`: nothing else runs (docs/security.md).
+   */
+  trustedDocuments: { mode: 'optional' | 'required'; files: string[] };
   operations: { readyMaxLagSeconds: number; readyCheckTimeoutMs: number; shutdownGraceMs: number };
 }
 
@@ -251,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSec: e.RATE_LIMIT_WINDOW_SEC },
     graphql: { introspection: e.GRAPHQL_INTROSPECTION, graphiql: e.GRAPHIQL },
+    trustedDocuments: { mode: e.TRUSTED_DOCUMENTS, files: e.TRUSTED_DOCUMENTS_FILES ?? [] },
     operations: {
       readyMaxLagSeconds: e.READY_MAX_LAG_SECONDS,
       readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,

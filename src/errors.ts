@@ -20,6 +20,11 @@ export enum ErrorCode {
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   /** The request ran longer than QUERY_TIMEOUT_MS (HTTP 504). */
   TIMEOUT = 'TIMEOUT',
+  /**
+   * The document is not a trusted document while TRUSTED_DOCUMENTS=required, or the request names a document
+   * id that no trusted document has (HTTP 400; on a WebSocket, an error for that subscription).
+   */
+  UNTRUSTED_DOCUMENT = 'UNTRUSTED_DOCUMENT',
   /** The HTTP request itself is malformed: not JSON, not a GraphQL request, batched (HTTP 400). */
   BAD_REQUEST = 'BAD_REQUEST',
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',

@@ -8,7 +8,9 @@ import type { Config } from './config';
 import type { ContextDeps } from './context';
 import { ensureRollups } from './ingest/rollup/rebuild';
 import { IngestSink } from './ingest/sink';
+import { graphqlValidationRules } from './limits/document';
 import { CredentialRateLimiter } from './limits/rateLimit';
+import { TrustedDocuments } from './limits/trustedDocuments';
 import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
 import { observeGateway } from './observability/metrics';
@@ -63,8 +65,14 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   const authenticator = new Authenticator(config.auth);
   const rateLimiter = new CredentialRateLimiter(config.rateLimit);
   const schema = await buildGatewaySchema(bus);
+  const trustedDocuments = TrustedDocuments.load(schema, {
+    ...config.trustedDocuments,
+    maxTokens: config.queryLimits.maxTokens,
+    rules: graphqlValidationRules(config.graphql),
+  });
+  logger.info({ mode: trustedDocuments.mode, documents: trustedDocuments.size }, 'trusted documents loaded');
   const httpServer = createServer();
-  const ws = createWsTransport({ schema, httpServer, deps, logger, config, authenticator, rateLimiter });
+  const ws = createWsTransport({ schema, httpServer, deps, logger, config, authenticator, rateLimiter, trustedDocuments });
   const { app, apollo } = await createHttpTransport({
     schema,
     httpServer,
@@ -73,6 +81,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     config,
     authenticator,
     rateLimiter,
+    trustedDocuments,
     readiness,
     onDrain: () => ws.close(),
     routes: (a) => {

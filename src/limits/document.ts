@@ -4,7 +4,9 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
   Lexer,
+  NoSchemaIntrospectionCustomRule,
   Source,
+  specifiedRules,
   TokenKind,
   validate,
   type DocumentNode,
@@ -24,6 +26,14 @@ export interface DocumentLimits {
   maxCost: number;
   /** The MAX_* argument bounds, which cap the sizes the cost counts. */
   argumentBounds: Config['limits'];
+}
+
+/**
+ * The validation rules every document must pass, as Apollo Server runs them for HTTP: graphql's specified
+ * rules, and no introspection when GRAPHQL_INTROSPECTION is off.
+ */
+export function graphqlValidationRules(graphql: Pick<Config['graphql'], 'introspection'>): readonly ValidationRule[] {
+  return graphql.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
 }
 
 /** Nodes the cost walk may visit (fragments spread many times multiply them). */

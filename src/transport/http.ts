@@ -12,6 +12,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Config } from '../config';
 import { createContext, type Context, type ContextDeps } from '../context';
 import { queryLimitsPlugin } from '../limits/plugin';
+import { trustedDocumentStore, type TrustedDocuments } from '../limits/trustedDocuments';
 import type { CredentialRateLimiter } from '../limits/rateLimit';
 import type { Logger } from '../logger';
 import type { Readiness } from '../observability/readiness';
@@ -30,6 +31,7 @@ export interface HttpTransportOptions {
   config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations'>;
   authenticator: Authenticator;
   rateLimiter: CredentialRateLimiter;
+  trustedDocuments: TrustedDocuments;
   readiness: Readiness;
   /** Extra routes (console…) mounted before /graphql. */
   routes?: (app: express.Express) => void;
@@ -51,6 +53,8 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
     logger: logger.child({ component: 'apollo' }),
     // The parser stops at this many tokens: a huge document costs no more than that to refuse.
     parseOptions: { maxTokens: limits.maxTokens },
+    // Trusted documents are parsed and validated already; Apollo keeps other documents it has checked beside them.
+    documentStore: trustedDocumentStore(options.trustedDocuments),
     formatError: (formatted, original) => maskError(formatted, original, logger),
     plugins: [
       // Stops accepting connections, lets requests in flight finish (up to the grace period), then closes the rest.
@@ -90,6 +94,7 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
     serveGraphQL(apollo, {
       timeoutMs: limits.timeoutMs,
       maxTokens: limits.maxTokens,
+      trusted: options.trustedDocuments,
       context: async (scope) => {
         // authenticateRequests sets the principal; reaching here without one is a wiring fault, never anonymous access.
         if (!scope.principal) throw new Error('A GraphQL request reached execution without authentication.');

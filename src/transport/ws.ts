@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
   parse,
-  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLFormattedError,
@@ -18,8 +16,9 @@ import type { Principal } from '../auth/credentials';
 import type { Config } from '../config';
 import { createContext, type ContextDeps } from '../context';
 import { ErrorCode } from '../errors';
-import { checkDocumentLimits, nestingError } from '../limits/document';
+import { checkDocumentLimits, graphqlValidationRules, nestingError } from '../limits/document';
 import type { CredentialRateLimiter } from '../limits/rateLimit';
+import type { DocumentRequest, TrustedDocuments } from '../limits/trustedDocuments';
 import type { Logger } from '../logger';
 import { webSocketConnections } from '../observability/metrics';
 import { maskError } from './errors';
@@ -43,6 +42,7 @@ export interface WsTransportOptions {
   config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'auth'>;
   authenticator: Authenticator;
   rateLimiter: CredentialRateLimiter;
+  trustedDocuments: TrustedDocuments;
 }
 
 type ConnectionState = {
@@ -60,7 +60,7 @@ const withCode = (errors: readonly GraphQLError[], code: ErrorCode) =>
  * internal errors.
  */
 export function createWsTransport(options: WsTransportOptions) {
-  const { schema, deps, logger, config, authenticator, rateLimiter } = options;
+  const { schema, deps, logger, config, authenticator, rateLimiter, trustedDocuments } = options;
   const wsServer = new WebSocketServer({
     server: options.httpServer,
     path: '/graphql',
@@ -75,7 +75,7 @@ export function createWsTransport(options: WsTransportOptions) {
     webSocketConnections.inc();
     socket.once('close', () => webSocketConnections.dec());
   });
-  const rules = config.graphql.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const rules = graphqlValidationRules(config.graphql);
 
   const handle = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
@@ -106,16 +106,24 @@ export function createWsTransport(options: WsTransportOptions) {
           ctx.extra.socket.close(WsCloseCode.TooManyRequests, 'Too many requests');
           return [new GraphQLError('Too many requests', { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
         }
-        const tooDeep = nestingError(payload.query, config.queryLimits.maxTokens);
-        if (tooDeep) return [tooDeep];
+        // The same rule as HTTP: a trusted document (by documentId, hash or exact text) was parsed and validated
+        // at start; with TRUSTED_DOCUMENTS=required nothing else runs.
+        const resolution = trustedDocuments.resolve(payload as DocumentRequest);
+        if (!resolution.ok) return [resolution.error];
         let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: config.queryLimits.maxTokens });
-        } catch (error) {
-          return withCode([error instanceof GraphQLError ? error : new GraphQLError('Syntax error')], ErrorCode.GRAPHQL_PARSE_FAILED);
+        if (resolution.trusted) {
+          document = resolution.trusted.document;
+        } else {
+          const tooDeep = nestingError(payload.query, config.queryLimits.maxTokens);
+          if (tooDeep) return [tooDeep];
+          try {
+            document = parse(payload.query, { maxTokens: config.queryLimits.maxTokens });
+          } catch (error) {
+            return withCode([error instanceof GraphQLError ? error : new GraphQLError('Syntax error')], ErrorCode.GRAPHQL_PARSE_FAILED);
+          }
+          const invalid = validate(schema, document, rules);
+          if (invalid.length > 0) return withCode(invalid, ErrorCode.GRAPHQL_VALIDATION_FAILED);
         }
-        const invalid = validate(schema, document, rules);
-        if (invalid.length > 0) return withCode(invalid, ErrorCode.GRAPHQL_VALIDATION_FAILED);
         const tooComplex = checkDocumentLimits(
           schema,
           document,

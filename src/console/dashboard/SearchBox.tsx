@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { graphql } from './api';
+import { execute } from './api';
 import { fullName } from './format';
 import { Icon } from './icons';
 import { SEARCH_QUERY, type SearchHit } from './queries';
@@ -35,7 +35,7 @@ export function SearchBox({ onSelect }: { onSelect: (id: string) => void }) {
     const abort = new AbortController();
     setState((s) => ({ status: 'loading', hits: 'hits' in s ? s.hits : [] }));
     const timer = setTimeout(() => {
-      graphql<{ searchCustomers: SearchHit[] }>(SEARCH_QUERY, { query }, abort.signal).then(
+      execute(SEARCH_QUERY, { query }, abort.signal).then(
         ({ searchCustomers }) => {
           if (enterPending.current && searchCustomers[0]) {
             choose(searchCustomers[0]);

@@ -1,8 +1,13 @@
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
+import type { TypedDocumentString } from '../../generated/console/graphql';
 import { authorizationHeaders } from './credential';
 import { ACTIVITY_SUBSCRIPTION, type ActivityEvent } from './queries';
 
-/** Talks to the gateway that served this page: queries over HTTP, live activity over graphql-ws. */
+/**
+ * Talks to the gateway that served this page: queries over HTTP, live activity over graphql-ws. Every
+ * operation goes by its document id (its hash in the generated manifest, which the gateway trusts), not by
+ * its text, so the console works where the gateway requires trusted documents.
+ */
 
 const httpUrl = new URL('/graphql', location.href).toString();
 
@@ -23,20 +28,31 @@ export function onAuthRequired(listener: () => void): () => void {
   return () => authListeners.delete(listener);
 }
 
-export async function graphql<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+/** The id of a generated document: `sha256:` and the hash of its text in the manifest. */
+function documentId(document: { __meta__?: Record<string, unknown> | undefined }): string {
+  const id: unknown = document.__meta__?.['hash'];
+  if (typeof id !== 'string') throw new ApiError('This operation has no document id: run `npm run codegen`.');
+  return id;
+}
+
+export async function execute<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  signal?: AbortSignal,
+): Promise<TResult> {
   let response: Response;
   try {
     response = await fetch(httpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...authorizationHeaders() },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ documentId: documentId(document), variables }),
       signal,
     });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError('The gateway cannot be reached.');
   }
-  let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  let body: { data?: TResult; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -108,8 +124,10 @@ export function onLiveState(listener: (state: LiveState) => void): () => void {
 /** Streams new activity for one customer until the returned function is called. */
 export function subscribeActivity(customerId: string, onEvent: (event: ActivityEvent) => void): () => void {
   activeSubscriptions++;
+  // graphql-ws requires a `query` string; the gateway reads the document id beside it.
+  const payload: SubscribePayload & { documentId: string } = { query: '', documentId: documentId(ACTIVITY_SUBSCRIPTION), variables: { customerId } };
   const unsubscribe = wsClient().subscribe<{ customerActivity: ActivityEvent }>(
-    { query: ACTIVITY_SUBSCRIPTION, variables: { customerId } },
+    payload,
     {
       next: (result) => {
         if (result.data) onEvent(result.data.customerActivity);

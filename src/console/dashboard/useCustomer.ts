@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { graphql, subscribeActivity } from './api';
+import { execute, subscribeActivity } from './api';
 import {
   CHART_WINDOW,
   PROFILE_QUERY,
@@ -65,7 +65,7 @@ export function useCustomer(id: string | null) {
     setLive([]);
 
     const loadProfile = () =>
-      graphql<{ customer: Profile | null }>(PROFILE_QUERY, { id, window: CHART_WINDOW }, abort.signal).then(
+      execute(PROFILE_QUERY, { id, window: CHART_WINDOW }, abort.signal).then(
         ({ customer }) => setProfile(customer ? { status: 'ready', data: customer, updatedAt: Date.now() } : { status: 'missing' }),
         (err: unknown) => {
           if (abort.signal.aborted) return;
@@ -75,7 +75,7 @@ export function useCustomer(id: string | null) {
       );
     void loadProfile();
 
-    graphql<{ customer: { timeline: TimelinePage } | null }>(TIMELINE_QUERY, { id, first: TIMELINE_PAGE }, abort.signal).then(
+    execute(TIMELINE_QUERY, { id, first: TIMELINE_PAGE }, abort.signal).then(
       ({ customer }) => setTimeline(pageState(customer?.timeline ?? null, [])),
       (err: unknown) => {
         if (!abort.signal.aborted) setTimeline({ ...EMPTY_TIMELINE, status: 'error', message: message(err) });
@@ -103,7 +103,7 @@ export function useCustomer(id: string | null) {
     const { id: forId, signal } = open;
     const before = timeline.items;
     setTimeline((t) => ({ ...t, status: 'more', message: undefined }));
-    graphql<{ customer: { timeline: TimelinePage } | null }>(
+    execute(
       TIMELINE_QUERY,
       { id: forId, first: TIMELINE_PAGE, after: timeline.endCursor },
       signal,

@@ -1,0 +1,62 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }": typeof types.ConsoleChannelFragmentDoc,
+    "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source }": typeof types.ConsoleEventFragmentDoc,
+    "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": typeof types.ConsoleProfileDocument,
+    "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}": typeof types.ConsoleTimelineDocument,
+    "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}": typeof types.ConsoleSearchDocument,
+    "\nsubscription ConsoleActivity($customerId: ID!) {\n  customerActivity(customerId: $customerId) { ...ConsoleEvent }\n}": typeof types.ConsoleActivityDocument,
+};
+const documents: Documents = {
+    "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }": types.ConsoleChannelFragmentDoc,
+    "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source }": types.ConsoleEventFragmentDoc,
+    "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": types.ConsoleProfileDocument,
+    "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}": types.ConsoleTimelineDocument,
+    "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}": types.ConsoleSearchDocument,
+    "\nsubscription ConsoleActivity($customerId: ID!) {\n  customerActivity(customerId: $customerId) { ...ConsoleEvent }\n}": types.ConsoleActivityDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }"): typeof import('./graphql').ConsoleChannelFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source }"): typeof import('./graphql').ConsoleEventFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}"): typeof import('./graphql').ConsoleProfileDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}"): typeof import('./graphql').ConsoleTimelineDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}"): typeof import('./graphql').ConsoleSearchDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nsubscription ConsoleActivity($customerId: ID!) {\n  customerActivity(customerId: $customerId) { ...ConsoleEvent }\n}"): typeof import('./graphql').ConsoleActivityDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

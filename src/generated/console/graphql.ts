@@ -1,0 +1,215 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ActivityType =
+  | 'EMAIL_SENT'
+  | 'INSTORE_ORDER'
+  | 'LOGIN'
+  | 'ONLINE_ORDER'
+  | 'WEBSITE_ERROR'
+  | 'WEBSITE_VISIT';
+
+export type ConsoleChannelFragment = { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null };
+
+export type ConsoleEventFragment = { customerId: string, type: ActivityType, at: string, summary: string, source: string };
+
+export type ConsoleProfileQueryVariables = Exact<{
+  id: string | number;
+  window: number;
+}>;
+
+
+export type ConsoleProfileQuery = { customer: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string } }>, pageInfo: { hasNextPage: boolean } } } | null };
+
+export type ConsoleTimelineQueryVariables = Exact<{
+  id: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleTimelineQuery = { customer: { id: string, timeline: { edges: Array<{ cursor: string, node: { customerId: string, type: ActivityType, at: string, summary: string, source: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ConsoleSearchQueryVariables = Exact<{
+  query: string;
+}>;
+
+
+export type ConsoleSearchQuery = { searchCustomers: Array<{ id: string, firstName: string | null, lastName: string | null, email: string | null }> };
+
+export type ConsoleActivitySubscriptionVariables = Exact<{
+  customerId: string | number;
+}>;
+
+
+export type ConsoleActivitySubscription = { customerActivity: { customerId: string, type: ActivityType, at: string, summary: string, source: string } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ConsoleChannelFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleChannel on ChannelStats {
+  orders
+  items
+  itemsPerOrder
+  amountSpent
+  lastOrderAt
+}
+    `, {"fragmentName":"ConsoleChannel"}) as unknown as TypedDocumentString<ConsoleChannelFragment, unknown>;
+export const ConsoleEventFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleEvent on ActivityEvent {
+  customerId
+  type
+  at
+  summary
+  source
+}
+    `, {"fragmentName":"ConsoleEvent"}) as unknown as TypedDocumentString<ConsoleEventFragment, unknown>;
+export const ConsoleProfileDocument = new TypedDocumentString(`
+    query ConsoleProfile($id: ID!, $window: Int!) {
+  customer(id: $id) {
+    id
+    firstName
+    lastName
+    gender
+    dateOfBirth
+    age
+    email
+    address {
+      street
+      city
+      postcode
+      country
+    }
+    purchaseStats {
+      online {
+        ...ConsoleChannel
+      }
+      instore {
+        ...ConsoleChannel
+      }
+      totalOrders
+      totalItems
+      totalSpent
+    }
+    favouriteProducts(limit: 6) {
+      productName
+      purchases
+    }
+    lastActivity {
+      lastInstoreOrder
+      lastOnlineOrder
+      lastEmailSent
+      lastEmailOpened
+      lastEmailClicked
+      lastWebsiteVisit
+      lastLogin
+    }
+    recentErrors(limit: 5) {
+      message
+      page
+      lastSeen
+      occurrences
+    }
+    recentActivity: timeline(first: $window) {
+      edges {
+        node {
+          ...ConsoleEvent
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) {
+      edges {
+        node {
+          ...ConsoleEvent
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+  }
+}
+    fragment ConsoleChannel on ChannelStats {
+  orders
+  items
+  itemsPerOrder
+  amountSpent
+  lastOrderAt
+}
+fragment ConsoleEvent on ActivityEvent {
+  customerId
+  type
+  at
+  summary
+  source
+}`, {"hash":"sha256:fa03ed035cc90b9ffc75be1298f3cac9d4c2b083b35bdcded48819bb47cc9202"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
+export const ConsoleTimelineDocument = new TypedDocumentString(`
+    query ConsoleTimeline($id: ID!, $first: Int!, $after: String) {
+  customer(id: $id) {
+    id
+    timeline(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...ConsoleEvent
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    fragment ConsoleEvent on ActivityEvent {
+  customerId
+  type
+  at
+  summary
+  source
+}`, {"hash":"sha256:7daf7b7f646e3031258ce96cb104421abd8c2d5180db72c0ecde376309c52fb5"}) as unknown as TypedDocumentString<ConsoleTimelineQuery, ConsoleTimelineQueryVariables>;
+export const ConsoleSearchDocument = new TypedDocumentString(`
+    query ConsoleSearch($query: String!) {
+  searchCustomers(query: $query, first: 8) {
+    id
+    firstName
+    lastName
+    email
+  }
+}
+    `, {"hash":"sha256:ecbd5383a8164480aa1f22adbfa38acda4e0429f9f3bd1ec48617dcdb705ce0b"}) as unknown as TypedDocumentString<ConsoleSearchQuery, ConsoleSearchQueryVariables>;
+export const ConsoleActivityDocument = new TypedDocumentString(`
+    subscription ConsoleActivity($customerId: ID!) {
+  customerActivity(customerId: $customerId) {
+    ...ConsoleEvent
+  }
+}
+    fragment ConsoleEvent on ActivityEvent {
+  customerId
+  type
+  at
+  summary
+  source
+}`, {"hash":"sha256:f56b0ccae728dc4199ffbebbbe92b60251eba4d0baf6184c8e4cafb12db41173"}) as unknown as TypedDocumentString<ConsoleActivitySubscription, ConsoleActivitySubscriptionVariables>;
