@@ -18,6 +18,21 @@ const list = z
   .pipe(z.array(z.string()).min(1));
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain SQL identifier');
 
+/** An origin exactly as a browser sends it in the Origin header: http(s)://host[:port], no path. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+const origins = list.superRefine((values, ctx) => {
+  for (const value of values.filter((v) => !isOrigin(v))) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not an origin: scheme://host[:port], without a path or a trailing slash` });
+  }
+});
+
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(4000),
@@ -71,7 +86,7 @@ const envSchema = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUTH_ROLE_CLAIM: z.string().regex(/^[\w:/-]+(\.[\w:/-]+)*$/, 'must be a claim name or a dotted path').default('role'),
-  ALLOWED_ORIGINS: list.optional(),
+  ALLOWED_ORIGINS: origins.optional(),
   QUERY_MAX_DEPTH: int(1, 1_000).default(10),
   QUERY_MAX_COST: int(1, 100_000_000).default(50_000),
   QUERY_MAX_ALIASES: int(0, 10_000).default(30),
@@ -140,7 +155,10 @@ export interface AuthConfig {
   mode: 'required' | 'none';
   apiKeys: ApiKeyEntry[];
   jwt?: JwtOptions;
-  /** Browser origins besides the gateway's own that may open WebSockets (cross-site WebSocket hijacking). */
+  /**
+   * Browser origins besides the gateway's own that may call /graphql over HTTP (CORS) and open WebSockets
+   * (cross-site WebSocket hijacking); pages of any other origin are refused.
+   */
   allowedOrigins: string[];
 }
 

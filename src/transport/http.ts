@@ -19,7 +19,7 @@ import type { Readiness } from '../observability/readiness';
 import { requestMetricsPlugin } from '../observability/requestMetrics';
 import { graphqlErrorHandler, maskError } from './errors';
 import { serveGraphQL } from './graphqlRequests';
-import { authenticateRequests, limitRequestRate, loopbackHostOnly } from './guards';
+import { authenticateRequests, crossOriginRequests, limitRequestRate, loopbackHostOnly } from './guards';
 import { operationsRoutes } from './operations';
 import { assignRequestScope } from './requestScope';
 
@@ -28,7 +28,7 @@ export interface HttpTransportOptions {
   httpServer: Server;
   deps: ContextDeps;
   logger: Logger;
-  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations'>;
+  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations' | 'auth'>;
   authenticator: Authenticator;
   rateLimiter: CredentialRateLimiter;
   trustedDocuments: TrustedDocuments;
@@ -46,6 +46,9 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // Refuses GET and POST requests a page could send cross-origin without a preflight (simple requests):
+    // CORS (crossOriginRequests) then decides which pages may send the others. It is Apollo's default; kept explicit.
+    csrfPrevention: true,
     introspection: config.graphql.introspection,
     // Shutdown is ordered by gateway.close() (and main.ts's signal handlers), not by Apollo on its own.
     stopOnTerminationSignals: false,
@@ -87,6 +90,7 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
   app.use(
     '/graphql',
     assignRequestScope(logger),
+    ...crossOriginRequests(config.auth.allowedOrigins),
     ...(options.authenticator.required ? [] : [loopbackHostOnly()]),
     authenticateRequests(options.authenticator),
     limitRequestRate(options.rateLimiter),

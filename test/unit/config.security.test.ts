@@ -45,3 +45,23 @@ test('query limits, rate limit and switches have defaults and bounds', () => {
   expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'off' }).graphql).toEqual({ introspection: false, graphiql: false });
   expect(() => loadConfig({ QUERY_MAX_DEPTH: '0' })).toThrow(/QUERY_MAX_DEPTH="0"/);
 });
+
+test('ALLOWED_ORIGINS takes origins as browsers send them, and names any other entry', () => {
+  expect(loadConfig({ ALLOWED_ORIGINS: 'https://shop.example.com, http://127.0.0.1:3000' }).auth.allowedOrigins).toEqual([
+    'https://shop.example.com',
+    'http://127.0.0.1:3000',
+  ]);
+  expect(loadConfig({}).auth.allowedOrigins).toEqual([]);
+  for (const bad of ['https://shop.example.com/', 'shop.example.com', '*', 'null', 'ftp://files.example.com']) {
+    expect(() => loadConfig({ ALLOWED_ORIGINS: `https://ok.example.com,${bad}` })).toThrow(`${JSON.stringify(bad)} is not an origin`);
+  }
+});
+
+test('TRUSTED_DOCUMENTS is optional or required, with manifests listed in TRUSTED_DOCUMENTS_FILES', () => {
+  expect(loadConfig({}).trustedDocuments).toEqual({ mode: 'optional', files: [] });
+  expect(loadConfig({ TRUSTED_DOCUMENTS: 'required', TRUSTED_DOCUMENTS_FILES: 'a.json, b.json' }).trustedDocuments).toEqual({
+    mode: 'required',
+    files: ['a.json', 'b.json'],
+  });
+  expect(() => loadConfig({ TRUSTED_DOCUMENTS: 'on' })).toThrow(/TRUSTED_DOCUMENTS="on"/);
+});
