@@ -5,16 +5,19 @@ import { freshness, settings as freshnessSettings } from './freshness';
 import { load } from './load';
 import { machine, ROOT, settings } from './common';
 import { profile } from './profile';
+import { trusted } from './trusted';
 
 const commands: Record<string, () => Promise<unknown>> = {
   load,
   profile,
   fanout,
+  // Trusted documents: what a document sent by id saves per request (not part of `all`).
+  trusted,
   // Starts the Kafka broker and the MongoDB-wire server (scripts/services.sh) unless KAFKA_BROKERS and MONGO_URL are set.
   freshness: async () => ({ settings: freshnessSettings, results: await freshness() }),
 };
 
-/** `npm run bench -- <command…>`: load | profile | fanout | freshness | all (every one, in that order). */
+/** `npm run bench -- <command…>`: load | profile | fanout | freshness | trusted | all (the first four, in that order). */
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
   const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile', 'fanout', 'freshness'] : asked;
