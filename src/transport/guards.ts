@@ -121,5 +121,11 @@ export function crossOriginRequests(allowedOrigins: readonly string[]): express.
     httpRejections.inc({ reason: 'forbidden' });
     sendRequestError(req, res, 403, ErrorCode.FORBIDDEN, `Requests from origin ${JSON.stringify(req.headers.origin)} are not allowed: it is not in ALLOWED_ORIGINS.`);
   };
-  return [listedOriginsOnly, headers];
+  // The cors package takes every OPTIONS for a preflight; only one with Access-Control-Request-Method is
+  // (Fetch standard). Any other OPTIONS goes on to Apollo Server, which answers it as it answers any method.
+  const preflightsAndResponses: express.RequestHandler = (req, res, next) => {
+    if (req.method === 'OPTIONS' && !req.headers['access-control-request-method']) next();
+    else headers(req, res, next);
+  };
+  return [listedOriginsOnly, preflightsAndResponses];
 }

@@ -39,6 +39,12 @@ describe('CORS on /graphql', () => {
     expect(vary(response)).toContain('origin');
   });
 
+  test('an OPTIONS request that is not a preflight gets a GraphQL answer, as any other method', async () => {
+    const response = await fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin: SHOP, 'x-api-key': KEY } });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: expect.any(String) } }] });
+  });
+
   test('a request from a listed origin gets its origin back, with credentials, and may read the request id', async () => {
     const response = await post(SHOP);
     expect(response.status).toBe(200);
