@@ -43,6 +43,10 @@ const envSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: identifier.default('customer360'),
   CLICKHOUSE_DATA_DIR: z.string().min(1).default('./data/clickhouse'),
+  // A ClickHouse cluster behind CLICKHOUSE_URL: docs/scaling.md.
+  CLICKHOUSE_CLUSTER: identifier.optional(),
+  CLICKHOUSE_CONSISTENCY: z.enum(['quorum', 'sequential']).optional(),
+  CLICKHOUSE_QUORUM_TIMEOUT_MS: int(1_000, 3_600_000).default(60_000),
 
   MONGO_URL: z.string().startsWith('mongodb').optional(),
   MONGO_DATABASE: z.string().min(1).default('fashion'),
@@ -115,7 +119,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   clickhouse:
     | { mode: 'embedded'; dataDir: string }
-    | { mode: 'server'; url: string; user: string; password: string; database: string };
+    | { mode: 'server'; url: string; user: string; password: string; database: string; cluster?: ClusterConfig };
   mongo?: { url: string; database: string };
   kafka?: KafkaConfig;
   /** Whether this process runs the MongoDB and Kafka ingesters (one ingesting process per deployment). */
@@ -148,6 +152,15 @@ export interface Config {
    */
   trustedDocuments: { mode: 'optional' | 'required'; files: string[] };
   operations: { readyMaxLagSeconds: number; readyCheckTimeoutMs: number; shutdownGraceMs: number };
+}
+
+/** A ClickHouse cluster (server mode only): docs/scaling.md. */
+export interface ClusterConfig {
+  /** The cluster's name in the servers' remote_servers: every DDL statement runs ON CLUSTER it. */
+  name: string;
+  /** When a write counts as done: every replica has it (`quorum`), or a majority with sequential reads. */
+  consistency: 'quorum' | 'sequential';
+  quorumTimeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -233,6 +246,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         },
       }
     : undefined;
+  if (e.CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) {
+    problems.push(`CLICKHOUSE_CLUSTER=${JSON.stringify(e.CLICKHOUSE_CLUSTER)}: needs CLICKHOUSE_URL (the embedded engine is one process, not a cluster)`);
+  }
+  if (e.CLICKHOUSE_CONSISTENCY && !e.CLICKHOUSE_CLUSTER) {
+    problems.push(`CLICKHOUSE_CONSISTENCY=${JSON.stringify(e.CLICKHOUSE_CONSISTENCY)}: applies only with CLICKHOUSE_CLUSTER (one server sees its own writes)`);
+  }
+  const cluster: ClusterConfig | undefined = e.CLICKHOUSE_CLUSTER
+    ? { name: e.CLICKHOUSE_CLUSTER, consistency: e.CLICKHOUSE_CONSISTENCY ?? 'quorum', quorumTimeoutMs: e.CLICKHOUSE_QUORUM_TIMEOUT_MS }
+    : undefined;
   if (e.ACTIVITY_FANOUT === 'kafka' && !kafka) {
     problems.push('ACTIVITY_FANOUT="kafka": needs KAFKA_BROKERS');
   }
@@ -248,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           user: e.CLICKHOUSE_USER,
           password: e.CLICKHOUSE_PASSWORD,
           database: e.CLICKHOUSE_DATABASE,
+          ...(cluster ? { cluster } : {}),
         }
       : { mode: 'embedded', dataDir: e.CLICKHOUSE_DATA_DIR },
     mongo,

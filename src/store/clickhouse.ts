@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { ConfigError, type Config } from '../config';
+import { TableCatalog } from './cluster/catalog';
+import { ClusterRenderer } from './cluster/render';
+import { ClusterSettings, clusterTopology } from './cluster/settings';
+import { parseStatement } from './cluster/statement';
+import { schemaStatements } from './schema';
 
 type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
@@ -14,10 +19,18 @@ const READ_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 0,
 };
 
+/** What the store needs to run on a cluster: how to render DDL, and the settings of reads and writes. */
+export interface ClusterMode {
+  renderer: ClusterRenderer;
+  settings: ClusterSettings;
+}
+
 /**
  * The one data-access module in front of ClickHouse. Embedded (chdb, in-process, persistent
- * directory) by default; a ClickHouse server when CLICKHOUSE_URL is set. Both are the same
- * `@clickhouse/client` API, so nothing above this module knows which one runs.
+ * directory) by default; a ClickHouse server when CLICKHOUSE_URL is set, or a cluster of them with
+ * CLICKHOUSE_CLUSTER. All are the same `@clickhouse/client` API, so nothing above this module knows
+ * which one runs: on a cluster, every command is rendered for it (src/store/cluster/render.ts) and
+ * reads and writes carry the consistency settings (src/store/cluster/settings.ts).
  */
 export class ClickHouseStore {
   private observers: QueryObserver[] = [];
@@ -28,6 +41,7 @@ export class ClickHouseStore {
     readonly client: ClickHouseClient,
     readonly mode: 'embedded' | 'server',
     private readonly readSettings: ClickHouseSettings = READ_SETTINGS,
+    readonly cluster: ClusterMode | null = null,
   ) {}
 
   observe(observer: QueryObserver): () => void {
@@ -44,7 +58,7 @@ export class ClickHouseStore {
         query,
         query_params: params,
         format: 'JSONEachRow',
-        clickhouse_settings: this.readSettings,
+        clickhouse_settings: this.cluster ? { ...this.readSettings, ...this.cluster.settings.read() } : this.readSettings,
       });
       return result.json<T>();
     });
@@ -52,13 +66,29 @@ export class ClickHouseStore {
 
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
+    const settings = this.writeSettings(table);
     await this.timed('insert', table, () =>
-      this.client.insert({ table, values: rows as object[], format: 'JSONEachRow' }),
+      this.client.insert({ table, values: rows as object[], format: 'JSONEachRow', ...(settings ? { clickhouse_settings: settings } : {}) }),
     );
   }
 
-  async command(label: string, query: string, params: QueryParams = {}): Promise<void> {
-    await this.timed('command', label, () => this.client.command({ query, query_params: params }));
+  /** A statement without result (DDL, INSERT … SELECT); on a cluster, the statements its cluster form takes. */
+  async command(label: string, query: string, params: QueryParams = {}, settings: ClickHouseSettings = {}): Promise<void> {
+    const statements = this.cluster ? this.cluster.renderer.render(query) : [query];
+    const statement = parseStatement(query);
+    const write = statement.kind === 'insert' ? this.writeSettings(statement.target) : undefined;
+    await this.timed('command', label, async () => {
+      for (const sql of statements) {
+        await this.client.command({ query: sql, query_params: params, clickhouse_settings: { ...write, ...settings } });
+      }
+    });
+  }
+
+  /** On a cluster, the quorum of the table written (customer data, or bookkeeping held by every host). */
+  private writeSettings(table: string): ClickHouseSettings | undefined {
+    if (!this.cluster) return undefined;
+    const placement = this.cluster.renderer.catalog.placement(table);
+    return this.cluster.settings.write(placement?.kind === 'everywhere' ? 'everywhere' : 'sharded');
   }
 
   async ping(): Promise<boolean> {
@@ -127,8 +157,26 @@ export async function createClickHouseStore(config: Config['clickhouse'], option
     return new ClickHouseStore(client, 'embedded', readSettings);
   }
   const admin = createClient({ url: config.url, username: config.user, password: config.password });
+  let cluster: ClusterMode | null = null;
   try {
-    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+    if (config.cluster) {
+      const { name, consistency, quorumTimeoutMs } = config.cluster;
+      const shards = await admin.query({
+        query: 'SELECT shard_num, count() AS replicas FROM system.clusters WHERE cluster = {cluster:String} GROUP BY shard_num',
+        query_params: { cluster: name },
+        format: 'JSONEachRow',
+        clickhouse_settings: READ_SETTINGS,
+      });
+      const topology = clusterTopology(name, await shards.json<{ shard_num: number; replicas: number }>(), consistency);
+      const catalog = TableCatalog.fromStatements(await schemaStatements());
+      cluster = {
+        renderer: new ClusterRenderer({ cluster: name, database: config.database }, catalog),
+        settings: new ClusterSettings(topology, { consistency, quorumTimeoutMs }),
+      };
+      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database} ON CLUSTER ${name}` });
+    } else {
+      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+    }
   } finally {
     await admin.close();
   }
@@ -139,5 +187,5 @@ export async function createClickHouseStore(config: Config['clickhouse'], option
     database: config.database,
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
-  return new ClickHouseStore(client, 'server', readSettings);
+  return new ClickHouseStore(client, 'server', readSettings, cluster);
 }
