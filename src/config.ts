@@ -47,6 +47,7 @@ const envSchema = z.object({
   CLICKHOUSE_CLUSTER: identifier.optional(),
   CLICKHOUSE_CONSISTENCY: z.enum(['quorum', 'sequential']).optional(),
   CLICKHOUSE_QUORUM_TIMEOUT_MS: int(1_000, 3_600_000).default(60_000),
+  MIGRATIONS_LOCK_WAIT_MS: int(0, 86_400_000).default(600_000),
 
   MONGO_URL: z.string().startsWith('mongodb').optional(),
   MONGO_DATABASE: z.string().min(1).default('fashion'),
@@ -120,6 +121,8 @@ export interface Config {
   clickhouse:
     | { mode: 'embedded'; dataDir: string }
     | { mode: 'server'; url: string; user: string; password: string; database: string; cluster?: ClusterConfig };
+  /** How long a starting process waits for another one's migrations (the schema lock) before it gives up. */
+  migrations: { lockWaitMs: number };
   mongo?: { url: string; database: string };
   kafka?: KafkaConfig;
   /** Whether this process runs the MongoDB and Kafka ingesters (one ingesting process per deployment). */
@@ -273,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ...(cluster ? { cluster } : {}),
         }
       : { mode: 'embedded', dataDir: e.CLICKHOUSE_DATA_DIR },
+    migrations: { lockWaitMs: e.MIGRATIONS_LOCK_WAIT_MS },
     mongo,
     ...(kafka ? { kafka } : {}),
     ingest: { enabled: e.INGEST ?? Boolean(mongo || kafka) },

@@ -17,7 +17,7 @@ import { observeGateway } from './observability/metrics';
 import { clickhouseReachable, migrationsApplied, Readiness, type ReadinessCheck } from './observability/readiness';
 import { buildGatewaySchema } from './schema/build';
 import { createClickHouseStore, type ClickHouseStore } from './store/clickhouse';
-import { migrate } from './store/migrations';
+import { applyMigrations, MIGRATIONS_DIR, withSchemaLock } from './store/migrations';
 import { mountConsole } from './transport/console';
 import { createHttpTransport } from './transport/http';
 import { createWsTransport } from './transport/ws';
@@ -48,14 +48,23 @@ export interface GatewayOptions {
 /** The composition root: ClickHouse → sink and loaders → schema → HTTP and WebSocket transports. */
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const store = await createClickHouseStore(config.clickhouse, { queryTimeoutMs: config.queryLimits.timeoutMs });
-  const applied = await migrate(store);
-  logger.info({ mode: store.mode, applied }, 'ClickHouse ready');
-
   const bus = await createActivityBus(config, logger.child({ component: 'activity' }));
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
-  await sink.resumeVersions();
-  // Before the sink takes any write: a rebuild must not race the writes it would miss.
-  await ensureRollups(store, sink.nextVersion(), logger.child({ component: 'rollups' }));
+  // Under the schema lock, so that of several gateways starting together one migrates (and rebuilds the
+  // rollups when their definition changed) while the others wait, then find nothing left to do.
+  const applied = await withSchemaLock(
+    store,
+    async (guard) => {
+      const newlyApplied = await applyMigrations(store, MIGRATIONS_DIR, guard);
+      await sink.resumeVersions();
+      // Before the sink takes any write: a rebuild must not race the writes it would miss.
+      await ensureRollups(store, sink.nextVersion(), logger.child({ component: 'rollups' }));
+      return newlyApplied;
+    },
+    { lockWaitMs: config.migrations.lockWaitMs, logger },
+  );
+  logger.info({ mode: store.mode, cluster: store.cluster?.settings.topology, applied }, 'ClickHouse ready');
+
   const deps: ContextDeps = { loaders: new LoaderFactory(store, config.loaders), bus, limits: config.limits };
   const unobserve = observeGateway({ store, sink, bus });
   const readiness = new Readiness(

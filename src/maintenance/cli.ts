@@ -7,7 +7,7 @@ import { rebuildRollups } from '../ingest/rollup/rebuild';
 import { IngestSink } from '../ingest/sink';
 import { createLogger } from '../logger';
 import { createClickHouseStore } from '../store/clickhouse';
-import { migrate } from '../store/migrations';
+import { applyMigrations, MIGRATIONS_DIR, withSchemaLock } from '../store/migrations';
 import { sampleCustomers, verifyProfiles } from './verify';
 
 const USAGE = `usage:
@@ -35,13 +35,20 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   const store = await createClickHouseStore(config.clickhouse);
   try {
-    await migrate(store);
-    if (command === 'rebuild') {
-      const sink = new IngestSink(store, new InProcessActivityBus(), config.sink, logger);
-      await sink.resumeVersions();
-      await rebuildRollups(store, sink.nextVersion(), logger);
-      return 0;
-    }
+    // A rebuild holds the schema lock, as a starting gateway does for its own: two must not run at once.
+    const rebuilt = await withSchemaLock(
+      store,
+      async (guard) => {
+        await applyMigrations(store, MIGRATIONS_DIR, guard);
+        if (command !== 'rebuild') return false;
+        const sink = new IngestSink(store, new InProcessActivityBus(), config.sink, logger);
+        await sink.resumeVersions();
+        await rebuildRollups(store, sink.nextVersion(), logger);
+        return true;
+      },
+      { lockWaitMs: config.migrations.lockWaitMs, logger },
+    );
+    if (rebuilt) return 0;
     const sample = Number(values.sample ?? 1_000);
     if (!Number.isInteger(sample) || sample < 1) throw new ConfigError(`--sample must be a positive integer; got ${values.sample}`);
     const ids = values.customers ? values.customers.split(',').map((s) => s.trim()).filter(Boolean) : await sampleCustomers(store, sample, values.seed ? Number(values.seed) : undefined);
