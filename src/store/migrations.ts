@@ -12,6 +12,25 @@ export interface AppliedMigration {
   checksum: string;
 }
 
+/**
+ * Migrations are append-only: each file's checksum is recorded when it is applied, and a file whose text
+ * changed afterwards is refused. A file that had to be amended after it was applied lists here the checksum
+ * of each earlier text it replaces, with the reason; a deployment that recorded one of them has applied the
+ * file and carries on without running it again.
+ */
+export const EARLIER_CHECKSUMS: Readonly<Record<string, ReadonlyArray<{ checksum: string; reason: string }>>> = {
+  '002_point_read_storage.sql': [
+    {
+      checksum: '67ea2dfe8a65ff11daedb41fe5a27d1b83dda5ac478d767e4bdb2ba5db93192e',
+      // The first text copied each table and swapped the copy in, so rows that another gateway wrote to the old
+      // table between the copy and the swap (a shared ClickHouse server) were dropped with it. The amended text
+      // copies those rows after the swap, and runs again safely from any point. It leaves the same tables, so a
+      // deployment that ran the first text has nothing to redo.
+      reason: 'rows written during the rebuild are kept',
+    },
+  ],
+};
+
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }
@@ -33,8 +52,7 @@ export interface MigrateOptions {
 
 /**
  * Applies `clickhouse/*.sql` in name order, each once, recorded in `schema_migrations`, under the schema lock:
- * of several gateways starting together, one migrates and the others wait, then find nothing to do. A changed
- * checksum of an applied file is an error: migrations are append-only.
+ * of several gateways starting together, one migrates and the others wait, then find nothing to do.
  */
 export async function migrate(store: ClickHouseStore, dir = MIGRATIONS_DIR, options: MigrateOptions = {}): Promise<string[]> {
   return withSchemaLock(store, (guard) => applyMigrations(store, dir, guard), options);
@@ -64,7 +82,7 @@ export async function applyMigrations(store: ClickHouseStore, dir: string, guard
   for (const file of await readMigrations(dir)) {
     const previous = applied.get(file.name);
     if (previous !== undefined) {
-      if (previous !== file.checksum) {
+      if (previous !== file.checksum && !EARLIER_CHECKSUMS[file.name]?.some((e) => e.checksum === previous)) {
         throw new MigrationError(`Migration ${file.name} changed after it was applied; add a new migration instead.`);
       }
       continue;
