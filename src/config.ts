@@ -65,6 +65,8 @@ const envSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
   INGEST: flag.optional(),
+  INGEST_LEASE: z.enum(['all', 'mongo']).default('all'),
+  INGEST_LEASE_TTL_MS: int(3_000, 600_000).default(15_000),
   ACTIVITY_FANOUT: z.enum(['local', 'kafka']).default('local'),
 
   DEMO: flag.optional(),
@@ -125,8 +127,11 @@ export interface Config {
   migrations: { lockWaitMs: number };
   mongo?: { url: string; database: string };
   kafka?: KafkaConfig;
-  /** Whether this process runs the MongoDB and Kafka ingesters (one ingesting process per deployment). */
-  ingest: { enabled: boolean };
+  /**
+   * Whether this process may run the MongoDB and Kafka ingesters, and which of them run only on the replica
+   * holding the ingest lease (`all`: both; `mongo`: the MongoDB feed, while every replica consumes Kafka).
+   */
+  ingest: { enabled: boolean; lease: { sources: 'all' | 'mongo'; ttlMs: number } };
   /** How committed activity reaches `customerActivity` subscribers: this process only, or every replica. */
   activity: { fanout: 'local' | 'kafka' };
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
@@ -279,7 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrations: { lockWaitMs: e.MIGRATIONS_LOCK_WAIT_MS },
     mongo,
     ...(kafka ? { kafka } : {}),
-    ingest: { enabled: e.INGEST ?? Boolean(mongo || kafka) },
+    ingest: { enabled: e.INGEST ?? Boolean(mongo || kafka), lease: { sources: e.INGEST_LEASE, ttlMs: e.INGEST_LEASE_TTL_MS } },
     activity: { fanout: e.ACTIVITY_FANOUT },
     // The demo is the data of the embedded default: on unless a real source is configured.
     demo: {
