@@ -97,7 +97,9 @@ test('a deployment that applied the first text of 002 carries on; any other chan
     await rm(before, { recursive: true, force: true });
   }
   // The amended 002 is not run again; what follows it is.
-  expect(await migrate(store)).toEqual(['003_rollups.sql']);
+  const applied = await migrate(store);
+  expect(applied[0]).toBe('003_rollups.sql');
+  expect(applied).not.toContain(REBUILD);
 
   await store.insert('schema_migrations', [{ name: REBUILD, checksum: 'f'.repeat(64) }]);
   await store.command('test', 'OPTIMIZE TABLE schema_migrations FINAL');
