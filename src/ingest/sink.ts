@@ -50,6 +50,13 @@ interface Batch {
 
 const emptyBatch = (): Batch => ({ entries: [], checkpoints: new Map(), waiters: [], rows: 0 });
 
+/** What one commit changed, for listeners that act on it once it is visible to queries (segments, live profiles). */
+export interface Committed {
+  /** Every customer whose records the batch wrote (set-aside records excluded). */
+  customers: ReadonlySet<string>;
+  events: readonly ActivityEvent[];
+}
+
 export interface SinkStats {
   rowsWritten: number;
   batchesWritten: number;
@@ -120,6 +127,7 @@ export class IngestSink {
   private wakeRetry: (() => void) | null = null;
   private readonly clock: () => number;
   private readonly maxStringBytes: number;
+  private readonly listeners = new Set<(committed: Committed) => void>();
   readonly stats: SinkStats = { rowsWritten: 0, batchesWritten: 0, writeFailures: 0, setAside: 0, lastCommitAt: null };
 
   constructor(
@@ -142,6 +150,15 @@ export class IngestSink {
       `SELECT max(v) AS v FROM (${VERSIONED_TABLES.map((t) => `SELECT max(version) AS v FROM ${t}`).join(' UNION ALL ')})`,
     );
     this.lastVersion = Math.max(this.lastVersion, Number(rows[0]?.v ?? 0));
+  }
+
+  /**
+   * Calls `listener` after every commit, once its rows are visible to queries and its events published, with the
+   * customers it touched. A listener that throws is logged and does not affect the commit. Returns a remover.
+   */
+  onCommit(listener: (committed: Committed) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** A version above every one handed out or stored before (see resumeVersions), following the clock when it is ahead. */
@@ -246,6 +263,20 @@ export class IngestSink {
     this.stats.batchesWritten++;
     this.stats.lastCommitAt = Date.now();
     this.bus.publish(events);
+    if (this.listeners.size > 0) {
+      const customers = new Set<string>();
+      for (const { record } of batch.entries) {
+        if (record.kind === 'customer') customers.add(record.row.id);
+        else if (record.kind !== 'rejected') customers.add(record.row.user_id);
+      }
+      for (const listener of this.listeners) {
+        try {
+          listener({ customers, events });
+        } catch (err) {
+          this.logger.error({ err }, 'a commit listener failed');
+        }
+      }
+    }
     for (const w of batch.waiters) w.resolve();
   }
 

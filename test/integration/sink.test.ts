@@ -200,3 +200,20 @@ describe('the activity stream', () => {
     expect(r!.lastActivity.lastEmailOpened).toEqual(new Date(BASE));
   });
 });
+
+describe('commit listeners', () => {
+  test('hear, after each commit, the customers it touched, once their rows are visible to queries', async () => {
+    const { sink } = sinkOn(t.gateway.store);
+    const heard: Array<{ customers: string[]; visible: boolean }> = [];
+    const pending: Array<Promise<void>> = [];
+    sink.onCommit(({ customers }) => {
+      pending.push(
+        rollups(...customers).then((rs) => void heard.push({ customers: [...customers].sort(), visible: rs.every((r) => r.details !== null || r.lastActivity.lastWebsiteVisit !== null) })),
+      );
+    });
+    await sink.write([customer('SL1', 'Listened'), view('SL2', 1), { kind: 'rejected', origin: { source: 'test', key: 'x', customerId: 'SL3' }, reason: 'bad' }]);
+    await sink.close();
+    await Promise.all(pending);
+    expect(heard).toEqual([{ customers: ['SL1', 'SL2'], visible: true }]);
+  });
+});
