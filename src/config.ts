@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseApiKeyEntries, type ApiKeyEntry } from './auth/credentials';
-import type { JwtOptions } from './auth/jwt';
+import { jwksUrlProblem, type JwtOptions } from './auth/jwt';
+import { isLoopbackHost } from './loopback';
 
 /**
  * One typed configuration, read from the environment. Every key has a default that makes
@@ -196,6 +197,19 @@ export interface KafkaConfig {
   topics: { weblogs: string; emails: string; deadLetter: string; activity: string };
 }
 
+/** Keys whose values are secrets: an error names the key and the rule, never the value. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['AUTH_JWT_SECRET', 'CLICKHOUSE_PASSWORD', 'KAFKA_SASL_PASSWORD', 'METRICS_TOKEN']);
+/** Keys whose values are URLs, which may carry a password (`scheme://user:password@host`). */
+const URL_KEYS: ReadonlySet<string> = new Set(['CLICKHOUSE_URL', 'MONGO_URL', 'AUTH_JWKS_URL']);
+
+/** A value as a configuration error may show it: secrets by their length only, URLs without a password. */
+function shown(key: string, value: string | undefined): string {
+  if (value === undefined) return 'unset';
+  if (SECRET_KEYS.has(key)) return `[redacted, ${value.length} characters]`;
+  if (URL_KEYS.has(key)) return JSON.stringify(value.replace(/(\/\/[^/@:]*):[^/@]*@/, '$1:[redacted]@'));
+  return JSON.stringify(value);
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -222,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      return `${key}=${JSON.stringify(present[key])}: ${issue.message}`;
+      return `${key}=${shown(key, present[key])}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -317,12 +331,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
-}
-
 /**
  * Authentication is required unless HOST is loopback and no credential is configured (the demo).
  * Running without it on a reachable address is refused, never silently allowed.
@@ -344,6 +352,14 @@ function resolveAuth(e: z.infer<typeof envSchema>, problems: string[]): AuthConf
           roleClaim: e.AUTH_ROLE_CLAIM,
         }
       : undefined;
+  if (e.AUTH_JWKS_URL) {
+    const problem = jwksUrlProblem(e.AUTH_JWKS_URL);
+    if (problem) problems.push(`AUTH_JWKS_URL=${shown('AUTH_JWKS_URL', e.AUTH_JWKS_URL)}: ${problem}`);
+    // A JWKS (an identity provider's keys) signs tokens for many services: a token meant for another
+    // one must not pass here.
+    const missing = [...(e.AUTH_JWT_ISSUER ? [] : ['AUTH_JWT_ISSUER']), ...(e.AUTH_JWT_AUDIENCE ? [] : ['AUTH_JWT_AUDIENCE'])];
+    if (missing.length > 0) problems.push(`AUTH_JWKS_URL: needs ${missing.join(' and ')} (tokens must name this gateway)`);
+  }
   const hasCredentials = apiKeys.length > 0 || jwt !== undefined;
   const loopback = isLoopbackHost(e.HOST);
   const mode = e.AUTH_MODE ?? (loopback && !hasCredentials ? 'none' : 'required');

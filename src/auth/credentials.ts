@@ -7,6 +7,8 @@ export interface Principal {
   id: string;
   role: Role;
   kind: 'api-key' | 'jwt' | 'anonymous';
+  /** When the credential stops being valid, in ms since the epoch (a JWT's `exp`); API keys do not expire. */
+  expiresAt?: number;
 }
 
 /** One configured API key: only the SHA-256 of the key is ever stored. */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
 import type express from 'express';
 import { credentialsFromHeaders, type Authenticator } from '../auth/authenticate';
-import { isLoopbackHost } from '../config';
+import { isLoopbackHost } from '../loopback';
 import { ErrorCode } from '../errors';
 import type { CredentialRateLimiter } from '../limits/rateLimit';
 import { httpRejections } from '../observability/metrics';

@@ -56,7 +56,7 @@ describe('Authenticator', () => {
 
     expect(await auth.authenticate({ authorization: `Bearer ${await sign({ app: { role: 'personalisation' } })}` })).toEqual({
       ok: true,
-      principal: { id: 'jwt:iss:svc', role: Role.PERSONALISATION, kind: 'jwt' },
+      principal: { id: 'jwt:iss:svc', role: Role.PERSONALISATION, kind: 'jwt', expiresAt: expect.any(Number) },
     });
     const wrongKey = await auth.authenticate({ authorization: `Bearer ${await sign({ app: { role: 'support' } }, 'x'.repeat(40))}` });
     expect(wrongKey).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
@@ -76,15 +76,52 @@ describe('Authenticator', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-      const auth = new Authenticator({ ...base, jwt: { jwksUrl: url, roleClaim: 'role' } });
-      const token = await new SignJWT({ role: 'support' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('desk').setExpirationTime('1m').sign(privateKey);
-      expect(await auth.authenticate({ authorization: `Bearer ${token}` })).toEqual({ ok: true, principal: { id: 'jwt::desk', role: Role.SUPPORT, kind: 'jwt' } });
+      const auth = new Authenticator({ ...base, jwt: { jwksUrl: url, issuer: 'idp', audience: 'c360', roleClaim: 'role' } });
+      const rs = (claims: Record<string, unknown>, audience = 'c360') =>
+        new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('idp').setAudience(audience).setSubject('desk').setExpirationTime('1m').sign(privateKey);
+      expect(await auth.authenticate({ authorization: `Bearer ${await rs({ role: 'support' })}` })).toEqual({
+        ok: true,
+        principal: { id: 'jwt:idp:desk', role: Role.SUPPORT, kind: 'jwt', expiresAt: expect.any(Number) },
+      });
+      // Signed by the same identity provider, but for another service.
+      expect(await auth.authenticate({ authorization: `Bearer ${await rs({ role: 'support' }, 'billing')}` })).toMatchObject({
+        ok: false,
+        code: 'UNAUTHENTICATED',
+        message: expect.stringMatching(/aud/),
+      });
 
       const hs = await new SignJWT({ role: 'support' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1m').sign(new TextEncoder().encode('y'.repeat(40)));
       expect(await auth.authenticate({ authorization: `Bearer ${hs}` })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED', message: expect.stringMatching(/HS256/) });
     } finally {
       await new Promise((resolve) => jwks.close(resolve));
     }
+  });
+
+  test('a token without exp is refused: it would be valid forever', async () => {
+    const secret = 'unit-test-secret-of-at-least-32-characters';
+    const auth = new Authenticator({ ...base, jwt: { secret, roleClaim: 'role' } });
+    const forever = await new SignJWT({ role: 'support' }).setProtectedHeader({ alg: 'HS256' }).setSubject('svc').sign(new TextEncoder().encode(secret));
+    expect(await auth.authenticate({ authorization: `Bearer ${forever}` })).toMatchObject({
+      ok: false,
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/"exp" claim/),
+    });
+  });
+
+  test('the principal of a token carries its expiry (exp plus the clock tolerance)', async () => {
+    const secret = 'unit-test-secret-of-at-least-32-characters';
+    const auth = new Authenticator({ ...base, jwt: { secret, roleClaim: 'role' } });
+    const exp = Math.floor(Date.now() / 1000) + 120;
+    const token = await new SignJWT({ role: 'support' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+    expect(await auth.authenticate({ authorization: `Bearer ${token}` })).toMatchObject({ ok: true, principal: { expiresAt: (exp + 5) * 1000 } });
+  });
+
+  test('a JWKS verifier needs https (http only on loopback) and a required issuer and audience', () => {
+    const jwt = (jwksUrl: string, more: object = { issuer: 'idp', audience: 'c360' }) => () => new Authenticator({ ...base, jwt: { jwksUrl, roleClaim: 'role', ...more } });
+    expect(jwt('http://idp.example.com/jwks.json')).toThrow(/https/);
+    expect(jwt('https://idp.example.com/jwks.json', { issuer: 'idp' })).toThrow(/issuer and audience/);
+    expect(jwt('https://idp.example.com/jwks.json')).not.toThrow();
+    expect(jwt('http://localhost:8080/jwks.json')).not.toThrow();
   });
 
   test('API keys as "ApiKey <key>", as a non-JWT bearer token, or bare; nothing presented is UNAUTHENTICATED', async () => {

@@ -1,5 +1,6 @@
 import { hashApiKey } from '../../src/auth/credentials';
-import { ConfigError, isLoopbackHost, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config';
+import { isLoopbackHost } from '../../src/loopback';
 
 const KEY = `${hashApiKey('k')}:support:desk`;
 
@@ -26,14 +27,57 @@ describe('AUTH_MODE', () => {
 
   test('bad credentials configuration names the key at fault and never echoes a secret', () => {
     expect(() => loadConfig({ AUTH_API_KEYS: 'nothex:support' })).toThrow('AUTH_API_KEYS: entry 1: expected a 64-digit SHA-256 hex digest');
-    let message = '';
-    try {
-      loadConfig({ AUTH_JWT_SECRET: 'too-short-secret' });
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/AUTH_JWT_SECRET=.*must be at least 32 characters/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'too-short-secret' })).toThrow('AUTH_JWT_SECRET=[redacted, 16 characters]: must be at least 32 characters');
     expect(() => loadConfig({ AUTH_MODE: 'required' })).toThrow(/needs AUTH_API_KEYS/);
+  });
+});
+
+describe('configuration errors never echo a secret', () => {
+  const messageOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  test.each([
+    ['the JWT secret', { AUTH_JWT_SECRET: 'hunter2-but-short' }, 'hunter2-but-short'],
+    ['a password inside a ClickHouse URL', { CLICKHOUSE_URL: 'http://default:hunter2@:8123' }, 'hunter2'],
+    ['a password inside a MongoDB URL', { MONGO_URL: 'postgres://app:hunter2@db/fashion' }, 'hunter2'],
+    ['a password inside a JWKS URL', { AUTH_JWKS_URL: 'http://idp:hunter2@idp.example.com/jwks.json', AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' }, 'hunter2'],
+  ])('%s', (_what, env, secret) => {
+    const message = messageOf(env);
+    expect(message).toMatch(new RegExp(Object.keys(env)[0]!));
+    expect(message).not.toContain(secret);
+  });
+
+  test('a value that is not secret is still shown, to say what is wrong with it', () => {
+    expect(messageOf({ QUERY_MAX_DEPTH: '0' })).toMatch(/QUERY_MAX_DEPTH="0"/);
+  });
+});
+
+describe('JWKS', () => {
+  const jwks = { AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_JWT_AUDIENCE: 'customer360' };
+
+  test('only over https (http only to a loopback address, for tests)', () => {
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json', ...jwks }).auth.jwt).toMatchObject({ jwksUrl: 'https://idp.example.com/.well-known/jwks.json' });
+    expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks.json', ...jwks }).auth.mode).toBe('required');
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'http://idp.example.com/jwks.json', ...jwks })).toThrow(
+      'AUTH_JWKS_URL="http://idp.example.com/jwks.json": must be an https URL (http is accepted only for a loopback address, in tests)',
+    );
+  });
+
+  test('needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE', () => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'https://idp.example.com/jwks.json' })).toThrow(
+      'AUTH_JWKS_URL: needs AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE (tokens must name this gateway)',
+    );
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'https://idp.example.com/jwks.json', AUTH_JWT_ISSUER: 'https://idp.example.com/' })).toThrow(
+      'AUTH_JWKS_URL: needs AUTH_JWT_AUDIENCE',
+    );
+    // HS256 secrets are this gateway's own: iss and aud stay optional there.
+    expect(loadConfig({ AUTH_JWT_SECRET: 's'.repeat(32) }).auth.jwt).toEqual({ secret: 's'.repeat(32), roleClaim: 'role' });
   });
 });
 
