@@ -113,6 +113,7 @@ const envSchema = z.object({
   READY_MAX_LAG_SECONDS: int(1, 86_400).default(60),
   READY_CHECK_TIMEOUT_MS: int(100, 60_000).default(2_000),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Every environment variable the configuration reads; `.env.example` documents each (a test checks). */
@@ -161,6 +162,8 @@ export interface Config {
    */
   trustedDocuments: { mode: 'optional' | 'required'; files: string[] };
   operations: { readyMaxLagSeconds: number; readyCheckTimeoutMs: number; shutdownGraceMs: number };
+  /** /metrics: open, or only for scrapers that send this bearer token. */
+  metrics: { token?: string };
 }
 
 /** A ClickHouse cluster (server mode only): docs/scaling.md. */
@@ -328,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       readyCheckTimeoutMs: e.READY_CHECK_TIMEOUT_MS,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
+    metrics: e.METRICS_TOKEN === undefined ? {} : { token: e.METRICS_TOKEN },
   };
 }
 

@@ -17,6 +17,7 @@ export const REDACTED_PATHS = [
   '*.*.*.secret',
   'token',
   '*.token',
+  '*.*.token',
   'authorization',
   '*.authorization',
   '*.*.authorization',

@@ -124,14 +124,19 @@ new Gauge({
   },
 });
 
-/** Operation names are chosen by clients: past this many distinct ones, the rest count as "(other)". */
-const MAX_OPERATION_LABELS = 200;
+/**
+ * Operation names are chosen by clients, and every label value is a series (with a line per bucket) in
+ * every scrape: a name longer than MAX_OPERATION_LABEL_LENGTH, or one past MAX_OPERATION_LABELS distinct
+ * names, counts as "(other)". /metrics stays a few hundred kilobytes whatever clients send.
+ */
+export const MAX_OPERATION_LABELS = 200;
+export const MAX_OPERATION_LABEL_LENGTH = 64;
 const operationNames = new Set<string>();
 
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return '(anonymous)';
   if (operationNames.has(name)) return name;
-  if (operationNames.size >= MAX_OPERATION_LABELS) return '(other)';
+  if (name.length > MAX_OPERATION_LABEL_LENGTH || operationNames.size >= MAX_OPERATION_LABELS) return '(other)';
   operationNames.add(name);
   return name;
 }

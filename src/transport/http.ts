@@ -28,7 +28,7 @@ export interface HttpTransportOptions {
   httpServer: Server;
   deps: ContextDeps;
   logger: Logger;
-  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations' | 'auth'>;
+  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations' | 'auth' | 'metrics'>;
   authenticator: Authenticator;
   rateLimiter: CredentialRateLimiter;
   trustedDocuments: TrustedDocuments;
@@ -85,7 +85,7 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(operationsRoutes(options.readiness, logger));
+  app.use(operationsRoutes(options.readiness, logger, config.metrics.token === undefined ? {} : { metricsToken: config.metrics.token }));
   options.routes?.(app);
   app.use(
     '/graphql',

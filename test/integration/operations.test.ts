@@ -15,6 +15,7 @@ import { RawGraphqlWs } from '../utils/ws';
 
 const API_KEY = 'c360_operations-test-key-0123456789';
 const JWT_SECRET = 'operations-test-jwt-secret-0123456789abcdef';
+const METRICS_TOKEN = 'operations-test-metrics-token-0123456789';
 
 let dataDir: string;
 let gateway: Gateway;
@@ -142,7 +143,7 @@ describe('logs', () => {
   });
 
   test('secrets never reach a log line: credentials in headers and connection parameters, the JWT secret in the config', async () => {
-    const config = loadConfig({ HOST: '127.0.0.1', AUTH_JWT_SECRET: JWT_SECRET, AUTH_API_KEYS: `${hashApiKey(API_KEY)}:support:ops` });
+    const config = loadConfig({ HOST: '127.0.0.1', AUTH_JWT_SECRET: JWT_SECRET, AUTH_API_KEYS: `${hashApiKey(API_KEY)}:support:ops`, METRICS_TOKEN });
     const logger = createLogger('trace', {}, logs);
     logger.info({ config }, 'configuration');
     logger.info({ headers: { authorization: `ApiKey ${API_KEY}`, 'x-api-key': API_KEY } }, 'headers');
@@ -156,6 +157,7 @@ describe('logs', () => {
     expect(logOutput).toContain('[redacted]');
     expect(logOutput).not.toContain(API_KEY);
     expect(logOutput).not.toContain(JWT_SECRET);
+    expect(logOutput).not.toContain(METRICS_TOKEN);
     // Request-scoped lines carry the request id.
     const served = logLines().filter((l) => l['msg'] === 'request served');
     expect(served.length).toBeGreaterThan(0);

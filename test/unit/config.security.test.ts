@@ -44,6 +44,7 @@ describe('configuration errors never echo a secret', () => {
 
   test.each([
     ['the JWT secret', { AUTH_JWT_SECRET: 'hunter2-but-short' }, 'hunter2-but-short'],
+    ['the metrics token', { METRICS_TOKEN: 'hunter2' }, 'hunter2'],
     ['a password inside a ClickHouse URL', { CLICKHOUSE_URL: 'http://default:hunter2@:8123' }, 'hunter2'],
     ['a password inside a MongoDB URL', { MONGO_URL: 'postgres://app:hunter2@db/fashion' }, 'hunter2'],
     ['a password inside a JWKS URL', { AUTH_JWKS_URL: 'http://idp:hunter2@idp.example.com/jwks.json', AUTH_JWT_ISSUER: 'i', AUTH_JWT_AUDIENCE: 'a' }, 'hunter2'],
