@@ -32,13 +32,17 @@ export interface ActivityDetail {
   clicked?: boolean;
 }
 
+/**
+ * One activity as stored and announced: its typed facts only. The `summary` clients read is composed
+ * from them for the caller's role when it is served (src/schema/activity.summary.ts), so nothing a role
+ * may not read can reach it through a text made beforehand.
+ */
 export interface ActivityEvent extends ActivityDetail {
   /** Stable across redelivery and restarts: the same record always has the same id. */
   id: string;
   customerId: string;
   type: ActivityType;
   at: Date;
-  summary: string;
   /** The SPEC source the record came from: a MongoDB collection or a Kafka topic. */
   source: string;
 }
@@ -78,7 +82,6 @@ export function activityEvent(customerId: string, type: ActivityType, atMs: numb
     customerId,
     type,
     at: new Date(atMs),
-    summary: summarize(type, detail),
     source: activitySource(type),
   };
 }
@@ -87,26 +90,4 @@ export function activityEvent(customerId: string, type: ActivityType, atMs: numb
 export function pageWithoutQuery(page: string): string {
   const cut = page.search(/[?#]/);
   return cut === -1 ? page : page.slice(0, cut);
-}
-
-const money = (n: number) => n.toFixed(2);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export function summarize(type: ActivityType, d: ActivityDetail): string {
-  switch (type) {
-    case ActivityType.INSTORE_ORDER:
-      return `In-store order${d.location ? ` in ${d.location}` : ''}: ${plural(d.items ?? 0, 'item')}, ${money(d.amount ?? 0)}`;
-    case ActivityType.ONLINE_ORDER:
-      return `Online order${d.location ? ` to ${d.location}` : ''}: ${plural(d.items ?? 0, 'item')}, ${money(d.amount ?? 0)}`;
-    case ActivityType.EMAIL_SENT: {
-      const state = d.clicked ? 'opened and clicked' : d.opened ? 'opened' : 'not opened';
-      return `Marketing email ${d.emailId ?? ''} sent (${state})`.replace('  ', ' ');
-    }
-    case ActivityType.LOGIN:
-      return `Logged in (${d.page ?? LOGIN_PAGE})`;
-    case ActivityType.WEBSITE_ERROR:
-      return `Error on ${d.page ?? '?'}: ${d.error ?? ''}`;
-    case ActivityType.WEBSITE_VISIT:
-      return `Visited ${d.page ?? '?'}`;
-  }
 }

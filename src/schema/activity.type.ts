@@ -15,7 +15,8 @@ export class ActivityEvent implements ActivityEventData {
   @Field(() => ID) customerId!: string;
   @Field(() => ActivityType) type!: ActivityType;
   @Field(() => DateTimeScalar) at!: Date;
-  @Field(() => String) summary!: string;
+  @Field(() => String, { description: "Composed for the caller's role from the typed fields: no address, name, e-mail or free text for a role without personal data." })
+  summary?: string;
   @Field(() => String) source!: string;
   @Field(() => String, { nullable: true, description: 'Orders: online | instore' }) channel?: 'online' | 'instore';
   @Field(() => Float, { nullable: true, description: 'Orders: sum of price × quantity' }) amount?: number;

@@ -8,6 +8,7 @@ import { authChecker } from '../auth/roles';
 import { activityPubSub } from '../activity/pubsub';
 import type { Context } from '../context';
 import { ActivityResolver } from '../resolvers/activity.resolver';
+import { ActivityEventResolver } from '../resolvers/activityEvent.resolver';
 import { CustomerResolver, loadCustomer } from '../resolvers/customer.resolver';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])`;
@@ -15,7 +16,7 @@ const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/fede
 /** The contract schema (SPEC.md) as type-graphql builds it from the decorated classes. */
 export async function buildContractSchema(bus: ActivityBus = new InProcessActivityBus()): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [CustomerResolver, ActivityResolver],
+    resolvers: [CustomerResolver, ActivityResolver, ActivityEventResolver],
     pubSub: activityPubSub(bus),
     // Fields marked @Authorized(Permission…) fail alone with FORBIDDEN when the caller's role lacks it.
     authChecker,

@@ -1,4 +1,5 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Float, Int, ObjectType } from 'type-graphql';
+import { Permission } from '../auth/roles';
 import { DateTimeScalar } from './scalars';
 
 @ObjectType()
@@ -36,10 +37,16 @@ export class LastActivity {
   @Field(() => DateTimeScalar, { nullable: true }) lastLogin!: Date | null;
 }
 
+/**
+ * A group of website errors. The message is free text (what a customer typed may be in it) and the page is
+ * kept as logged, query string included (which may carry an e-mail address or a token): both are personal
+ * data. A role without it still reads when and how often, and each error's page without its query string
+ * from the timeline (`ActivityEvent.page`).
+ */
 @ObjectType()
 export class WebError {
-  @Field(() => String) message!: string;
-  @Field(() => String) page!: string;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => String) message!: string;
+  @Authorized(Permission.PERSONAL_DATA) @Field(() => String) page!: string;
   @Field(() => DateTimeScalar) lastSeen!: Date;
   @Field(() => Int) occurrences!: number;
 }

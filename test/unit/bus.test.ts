@@ -1,13 +1,14 @@
 import { ActivityType, type ActivityEvent } from '../../src/activity/activity';
 import { InProcessActivityBus } from '../../src/activity/bus';
 
-const event = (customerId: string, type: ActivityType, summary = `${type} of ${customerId}`): ActivityEvent => ({
-  id: `weblogs:${summary}`,
+// Events are told apart by their page here.
+const event = (customerId: string, type: ActivityType, page = `${type} of ${customerId}`): ActivityEvent => ({
+  id: `weblogs:${page}`,
   customerId,
   type,
   at: new Date('2024-05-01T10:00:00.000Z'),
-  summary,
   source: 'weblogs',
+  page,
 });
 
 describe('InProcessActivityBus', () => {
@@ -21,9 +22,9 @@ describe('InProcessActivityBus', () => {
       event('C', ActivityType.LOGIN, 'c1'),
       event('A', ActivityType.WEBSITE_VISIT, 'a2'),
     ]);
-    expect((await a.next()).value).toMatchObject({ summary: 'a1' });
-    expect((await a.next()).value).toMatchObject({ summary: 'a2' });
-    expect((await b.next()).value).toMatchObject({ summary: 'b1' });
+    expect((await a.next()).value).toMatchObject({ page: 'a1' });
+    expect((await a.next()).value).toMatchObject({ page: 'a2' });
+    expect((await b.next()).value).toMatchObject({ page: 'b1' });
     await a.return();
     await b.return();
   });
@@ -37,8 +38,8 @@ describe('InProcessActivityBus', () => {
       event('A', ActivityType.EMAIL_SENT, 'email'),
       event('A', ActivityType.WEBSITE_ERROR, 'error'),
     ]);
-    expect((await logins.next()).value).toMatchObject({ summary: 'login' });
-    expect((await logins.next()).value).toMatchObject({ summary: 'error' });
+    expect((await logins.next()).value).toMatchObject({ page: 'login' });
+    expect((await logins.next()).value).toMatchObject({ page: 'error' });
     await logins.return();
   });
 
@@ -47,7 +48,7 @@ describe('InProcessActivityBus', () => {
     const none = bus.subscribe('A', []);
     const all = bus.subscribe('A', null);
     bus.publish([event('A', ActivityType.LOGIN, 'login')]);
-    expect((await all.next()).value).toMatchObject({ summary: 'login' });
+    expect((await all.next()).value).toMatchObject({ page: 'login' });
     // Nothing is queued for `none`: a later matching event cannot exist, so check the queue stays empty.
     const pending = none.next();
     await none.return();
@@ -60,7 +61,7 @@ describe('InProcessActivityBus', () => {
     const a = bus.subscribe('A');
     const next = a.next();
     bus.publish([event('A', ActivityType.LOGIN, 'later')]);
-    expect((await next).value).toMatchObject({ summary: 'later' });
+    expect((await next).value).toMatchObject({ page: 'later' });
     await a.return();
   });
 
@@ -82,7 +83,7 @@ describe('InProcessActivityBus', () => {
 
     // Events for A now go nowhere; B still receives its own.
     bus.publish([event('A', ActivityType.LOGIN), event('B', ActivityType.LOGIN, 'b')]);
-    expect((await other.next()).value).toMatchObject({ summary: 'b' });
+    expect((await other.next()).value).toMatchObject({ page: 'b' });
     await other.return();
     expect(bus.subscriberCount()).toBe(0);
   });
@@ -92,8 +93,8 @@ describe('InProcessActivityBus', () => {
     const first = bus.subscribe('A');
     const second = bus.subscribe('A', [ActivityType.LOGIN]);
     bus.publish([event('A', ActivityType.LOGIN, 'x')]);
-    expect((await first.next()).value).toMatchObject({ summary: 'x' });
-    expect((await second.next()).value).toMatchObject({ summary: 'x' });
+    expect((await first.next()).value).toMatchObject({ page: 'x' });
+    expect((await second.next()).value).toMatchObject({ page: 'x' });
     await first.return();
     expect(bus.subscriberCount()).toBe(1);
     await second.return();

@@ -9,13 +9,9 @@ export interface MonthBucket {
   instore: number;
 }
 
-/**
- * The amount of an order event. The gateway writes it at the end of the summary
- * ("Online order to Leeds: 2 items, 74.50"), the one place the timeline carries it.
- */
-export function orderAmount(event: Pick<ActivityEvent, 'summary'>): number {
-  const match = /(-?\d+(?:\.\d+)?)\s*$/.exec(event.summary);
-  return match ? Number(match[1]) : 0;
+/** The amount of an order event, from its typed field (the summary is text for people, rounded and per role). */
+export function orderAmount(event: Pick<ActivityEvent, 'amount'>): number {
+  return event.amount ?? 0;
 }
 
 const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));

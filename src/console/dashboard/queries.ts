@@ -28,7 +28,7 @@ graphql(`
 fragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }`);
 
 graphql(`
-fragment ConsoleEvent on ActivityEvent { customerId type at summary source }`);
+fragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }`);
 
 export const PROFILE_QUERY = graphql(`
 query ConsoleProfile($id: ID!, $window: Int!) {

@@ -16,7 +16,7 @@ import * as types from './graphql';
  */
 type Documents = {
     "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }": typeof types.ConsoleChannelFragmentDoc,
-    "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source }": typeof types.ConsoleEventFragmentDoc,
+    "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }": typeof types.ConsoleEventFragmentDoc,
     "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": typeof types.ConsoleProfileDocument,
     "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}": typeof types.ConsoleTimelineDocument,
     "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}": typeof types.ConsoleSearchDocument,
@@ -24,7 +24,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }": types.ConsoleChannelFragmentDoc,
-    "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source }": types.ConsoleEventFragmentDoc,
+    "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }": types.ConsoleEventFragmentDoc,
     "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": types.ConsoleProfileDocument,
     "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}": types.ConsoleTimelineDocument,
     "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}": types.ConsoleSearchDocument,
@@ -38,7 +38,7 @@ export function graphql(source: "\nfragment ConsoleChannel on ChannelStats { ord
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source }"): typeof import('./graphql').ConsoleEventFragmentDoc;
+export function graphql(source: "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }"): typeof import('./graphql').ConsoleEventFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

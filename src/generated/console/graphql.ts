@@ -14,7 +14,7 @@ export type ActivityType =
 
 export type ConsoleChannelFragment = { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null };
 
-export type ConsoleEventFragment = { customerId: string, type: ActivityType, at: string, summary: string, source: string };
+export type ConsoleEventFragment = { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null };
 
 export type ConsoleProfileQueryVariables = Exact<{
   id: string | number;
@@ -22,7 +22,7 @@ export type ConsoleProfileQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleProfileQuery = { customer: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string } }>, pageInfo: { hasNextPage: boolean } } } | null };
+export type ConsoleProfileQuery = { customer: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } } } | null };
 
 export type ConsoleTimelineQueryVariables = Exact<{
   id: string | number;
@@ -31,7 +31,7 @@ export type ConsoleTimelineQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleTimelineQuery = { customer: { id: string, timeline: { edges: Array<{ cursor: string, node: { customerId: string, type: ActivityType, at: string, summary: string, source: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type ConsoleTimelineQuery = { customer: { id: string, timeline: { edges: Array<{ cursor: string, node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type ConsoleSearchQueryVariables = Exact<{
   query: string;
@@ -45,7 +45,7 @@ export type ConsoleActivitySubscriptionVariables = Exact<{
 }>;
 
 
-export type ConsoleActivitySubscription = { customerActivity: { customerId: string, type: ActivityType, at: string, summary: string, source: string } };
+export type ConsoleActivitySubscription = { customerActivity: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -81,6 +81,7 @@ export const ConsoleEventFragmentDoc = new TypedDocumentString(`
   at
   summary
   source
+  amount
 }
     `, {"fragmentName":"ConsoleEvent"}) as unknown as TypedDocumentString<ConsoleEventFragment, unknown>;
 export const ConsoleProfileDocument = new TypedDocumentString(`
@@ -164,7 +165,8 @@ fragment ConsoleEvent on ActivityEvent {
   at
   summary
   source
-}`, {"hash":"sha256:fa03ed035cc90b9ffc75be1298f3cac9d4c2b083b35bdcded48819bb47cc9202"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
+  amount
+}`, {"hash":"sha256:87aa70892a28feb12e2ab6d7cbfccfb64df64e900f893b45e640d560b46feccc"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
 export const ConsoleTimelineDocument = new TypedDocumentString(`
     query ConsoleTimeline($id: ID!, $first: Int!, $after: String) {
   customer(id: $id) {
@@ -189,7 +191,8 @@ export const ConsoleTimelineDocument = new TypedDocumentString(`
   at
   summary
   source
-}`, {"hash":"sha256:7daf7b7f646e3031258ce96cb104421abd8c2d5180db72c0ecde376309c52fb5"}) as unknown as TypedDocumentString<ConsoleTimelineQuery, ConsoleTimelineQueryVariables>;
+  amount
+}`, {"hash":"sha256:51900d45b07e0e0f8f43159746578be18b12c3575725dd266f445aefc8ab24db"}) as unknown as TypedDocumentString<ConsoleTimelineQuery, ConsoleTimelineQueryVariables>;
 export const ConsoleSearchDocument = new TypedDocumentString(`
     query ConsoleSearch($query: String!) {
   searchCustomers(query: $query, first: 8) {
@@ -212,4 +215,5 @@ export const ConsoleActivityDocument = new TypedDocumentString(`
   at
   summary
   source
-}`, {"hash":"sha256:f56b0ccae728dc4199ffbebbbe92b60251eba4d0baf6184c8e4cafb12db41173"}) as unknown as TypedDocumentString<ConsoleActivitySubscription, ConsoleActivitySubscriptionVariables>;
+  amount
+}`, {"hash":"sha256:b9bbd6bbb4cd3fd79c67a32da55128b81e56a22c66744d6a02079f7c686db395"}) as unknown as TypedDocumentString<ConsoleActivitySubscription, ConsoleActivitySubscriptionVariables>;
