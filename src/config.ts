@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseApiKeyEntries, type ApiKeyEntry } from './auth/credentials';
 import { jwksUrlProblem, type JwtOptions } from './auth/jwt';
+import type { Role } from './auth/roles';
 import { isLoopbackHost } from './loopback';
 
 /**
@@ -102,7 +103,8 @@ const envSchema = z.object({
   QUERY_MAX_TOKENS: int(100, 1_000_000).default(10_000),
   QUERY_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
   HTTP_MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024).default(102_400),
-  RATE_LIMIT_REQUESTS: int(0, 1_000_000_000).default(3_000),
+  RATE_LIMIT_SUPPORT: int(0, 1_000_000_000).default(3_000),
+  RATE_LIMIT_PERSONALISATION: int(0, 1_000_000_000).default(300_000),
   RATE_LIMIT_WINDOW_SEC: int(1, 86_400).default(60),
   GRAPHQL_INTROSPECTION: flag.default(true),
   GRAPHIQL: flag.default(true),
@@ -152,8 +154,11 @@ export interface Config {
     maxBodyBytes: number;
     timeoutMs: number;
   };
-  /** Requests (HTTP requests and subscribe messages) per credential per window; 0 requests = no limit. */
-  rateLimit: { requests: number; windowSec: number };
+  /**
+   * Requests (HTTP requests and subscribe messages) per credential per window, by the credential's role;
+   * 0 = no limit. A support desk and a storefront's single key need very different rates.
+   */
+  rateLimit: { windowSec: number; perRole: Record<Role, number> };
   /** Introspection and the GraphiQL page, each switchable off for production. */
   graphql: { introspection: boolean; graphiql: boolean };
   /**
@@ -323,7 +328,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: e.HTTP_MAX_BODY_BYTES,
       timeoutMs: e.QUERY_TIMEOUT_MS,
     },
-    rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSec: e.RATE_LIMIT_WINDOW_SEC },
+    rateLimit: {
+      windowSec: e.RATE_LIMIT_WINDOW_SEC,
+      perRole: { support: e.RATE_LIMIT_SUPPORT, personalisation: e.RATE_LIMIT_PERSONALISATION },
+    },
     graphql: { introspection: e.GRAPHQL_INTROSPECTION, graphiql: e.GRAPHIQL },
     trustedDocuments: { mode: e.TRUSTED_DOCUMENTS, files: e.TRUSTED_DOCUMENTS_FILES ?? [] },
     operations: {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
 import type express from 'express';
-import { credentialsFromHeaders, type Authenticator } from '../auth/authenticate';
+import { ANONYMOUS, credentialsFromHeaders, type Authenticator } from '../auth/authenticate';
 import { isLoopbackHost } from '../loopback';
 import { ErrorCode } from '../errors';
 import type { CredentialRateLimiter } from '../limits/rateLimit';
@@ -30,7 +30,7 @@ export function limitRequestRate(limiter: CredentialRateLimiter): express.Reques
   return async (req, res, next) => {
     const principal = scopeOf(res).principal;
     const key = principal && principal.kind !== 'anonymous' ? principal.id : `anonymous:${req.socket.remoteAddress ?? ''}`;
-    const decision = await limiter.take(key);
+    const decision = await limiter.take(key, principal?.role ?? ANONYMOUS.role);
     if (decision.allowed) {
       next();
       return;

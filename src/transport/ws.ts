@@ -101,7 +101,7 @@ export function createWsTransport(options: WsTransportOptions) {
           return [new GraphQLError('Unauthorized', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
         }
         const key = principal.kind === 'anonymous' ? `anonymous:${ctx.extra.request.socket.remoteAddress ?? ''}` : principal.id;
-        const decision = await rateLimiter.take(key);
+        const decision = await rateLimiter.take(key, principal.role);
         if (!decision.allowed) {
           ctx.extra.socket.close(WsCloseCode.TooManyRequests, 'Too many requests');
           return [new GraphQLError('Too many requests', { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];

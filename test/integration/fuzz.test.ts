@@ -34,7 +34,7 @@ beforeAll(async () => {
   t = await startTestGateway({
     AUTH_API_KEYS: `${hashApiKey(API_KEY)}:support:fuzz`,
     // 10,000 requests from one credential in a minute: the rate limit has its own test.
-    RATE_LIMIT_REQUESTS: '0',
+    RATE_LIMIT_SUPPORT: '0',
   });
   await t.gateway.sink.write(fixtures);
 });

@@ -2,19 +2,29 @@ import { hashApiKey } from '../../src/auth/credentials';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
 import { RawGraphqlWs } from '../utils/ws';
 
-// The request rate per credential: 5 per minute here, so the window never rolls over mid-test.
+// The request rate per credential, at its role's rate: 5 per minute for personalisation here and 8 for
+// support, so the window never rolls over mid-test.
 
 const KEYS = { a: 'c360_rate-key-a-0123456789', b: 'c360_rate-key-b-0123456789', ws: 'c360_rate-key-ws-0123456789' };
+const SUPPORT_KEY = 'c360_rate-key-support-0123456789';
 
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway({
-    AUTH_API_KEYS: Object.entries(KEYS)
-      .map(([name, key]) => `${hashApiKey(key)}:personalisation:${name}`)
-      .join(','),
-    RATE_LIMIT_REQUESTS: '5',
+    AUTH_API_KEYS: [
+      ...Object.entries(KEYS).map(([name, key]) => `${hashApiKey(key)}:personalisation:${name}`),
+      `${hashApiKey(SUPPORT_KEY)}:support:desk`,
+    ].join(','),
+    RATE_LIMIT_PERSONALISATION: '5',
+    RATE_LIMIT_SUPPORT: '8',
     RATE_LIMIT_WINDOW_SEC: '60',
   });
+});
+
+test('each credential counts at its role\'s rate', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 9; i++) statuses.push((await t.graphql('{ __typename }', undefined, { 'x-api-key': SUPPORT_KEY })).status);
+  expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
 });
 afterAll(() => t?.close());
 

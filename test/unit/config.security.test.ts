@@ -85,7 +85,9 @@ describe('JWKS', () => {
 test('query limits, rate limit and switches have defaults and bounds', () => {
   const c = loadConfig({});
   expect(c.queryLimits).toEqual({ maxDepth: 10, maxCost: 50_000, maxAliases: 30, maxDirectives: 50, maxTokens: 10_000, maxBodyBytes: 102_400, timeoutMs: 10_000 });
-  expect(c.rateLimit).toEqual({ requests: 3_000, windowSec: 60 });
+  // Per role: a support desk's rate, and a storefront's single key well above one process's capacity.
+  expect(c.rateLimit).toEqual({ windowSec: 60, perRole: { support: 3_000, personalisation: 300_000 } });
+  expect(loadConfig({ RATE_LIMIT_PERSONALISATION: '0' }).rateLimit.perRole.personalisation).toBe(0);
   expect(c.graphql).toEqual({ introspection: true, graphiql: true });
   expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'off' }).graphql).toEqual({ introspection: false, graphiql: false });
   expect(() => loadConfig({ QUERY_MAX_DEPTH: '0' })).toThrow(/QUERY_MAX_DEPTH="0"/);

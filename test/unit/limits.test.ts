@@ -1,6 +1,7 @@
 import { InProcessActivityBus } from '../../src/activity/bus';
 import { parse, type GraphQLSchema } from 'graphql';
 import { checkDocumentLimits, documentLimitsChecker, MAX_NESTING, nestingError, type DocumentLimits } from '../../src/limits/document';
+import { Role } from '../../src/auth/roles';
 import { CredentialRateLimiter } from '../../src/limits/rateLimit';
 import { buildGatewaySchema } from '../../src/schema/build';
 
@@ -100,14 +101,17 @@ test('bracket nesting is measured on tokens, before any parsing', () => {
   expect(nestingError('{ a \u0000 }', 10_000)).toBeNull();
 });
 
-test('the rate limiter counts per credential and says when to retry; 0 requests means no limit', async () => {
-  const limiter = new CredentialRateLimiter({ requests: 2, windowSec: 30 });
-  expect(await limiter.take('a')).toEqual({ allowed: true });
-  expect(await limiter.take('a')).toEqual({ allowed: true });
-  const third = await limiter.take('a');
+test('the rate limiter counts per credential at its role\'s rate and says when to retry; 0 means no limit', async () => {
+  const limiter = new CredentialRateLimiter({ windowSec: 30, perRole: { support: 2, personalisation: 5 } });
+  expect(await limiter.take('a', Role.SUPPORT)).toEqual({ allowed: true });
+  expect(await limiter.take('a', Role.SUPPORT)).toEqual({ allowed: true });
+  const third = await limiter.take('a', Role.SUPPORT);
   expect(third.allowed).toBe(false);
   expect(third.allowed === false && third.retryAfterSec >= 1 && third.retryAfterSec <= 30).toBe(true);
-  expect(await limiter.take('b')).toEqual({ allowed: true });
-  const off = new CredentialRateLimiter({ requests: 0, windowSec: 1 });
-  for (let i = 0; i < 100; i++) expect(await off.take('a')).toEqual({ allowed: true });
+  expect(await limiter.take('b', Role.SUPPORT)).toEqual({ allowed: true });
+  // A personalisation credential goes on to its own, higher rate.
+  for (let i = 0; i < 5; i++) expect(await limiter.take('storefront', Role.PERSONALISATION)).toEqual({ allowed: true });
+  expect((await limiter.take('storefront', Role.PERSONALISATION)).allowed).toBe(false);
+  const off = new CredentialRateLimiter({ windowSec: 1, perRole: { support: 0, personalisation: 0 } });
+  for (let i = 0; i < 100; i++) expect(await off.take('a', Role.PERSONALISATION)).toEqual({ allowed: true });
 });
