@@ -106,6 +106,8 @@ const envSchema = z.object({
   RATE_LIMIT_SUPPORT: int(0, 1_000_000_000).default(3_000),
   RATE_LIMIT_PERSONALISATION: int(0, 1_000_000_000).default(300_000),
   RATE_LIMIT_WINDOW_SEC: int(1, 86_400).default(60),
+  WS_MAX_CONNECTIONS_PER_CREDENTIAL: int(0, 10_000_000).default(1_000),
+  WS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL: int(0, 100_000_000).default(10_000),
   GRAPHQL_INTROSPECTION: flag.default(true),
   GRAPHIQL: flag.default(true),
   TRUSTED_DOCUMENTS: z.enum(['optional', 'required']).default('optional'),
@@ -159,6 +161,8 @@ export interface Config {
    * 0 = no limit. A support desk and a storefront's single key need very different rates.
    */
   rateLimit: { windowSec: number; perRole: Record<Role, number> };
+  /** WebSocket connections, and operations open on them, per credential at once (anonymous: per address); 0 = no cap. */
+  webSocket: { maxConnectionsPerCredential: number; maxOperationsPerCredential: number };
   /** Introspection and the GraphiQL page, each switchable off for production. */
   graphql: { introspection: boolean; graphiql: boolean };
   /**
@@ -331,6 +335,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: {
       windowSec: e.RATE_LIMIT_WINDOW_SEC,
       perRole: { support: e.RATE_LIMIT_SUPPORT, personalisation: e.RATE_LIMIT_PERSONALISATION },
+    },
+    webSocket: {
+      maxConnectionsPerCredential: e.WS_MAX_CONNECTIONS_PER_CREDENTIAL,
+      maxOperationsPerCredential: e.WS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL,
     },
     graphql: { introspection: e.GRAPHQL_INTROSPECTION, graphiql: e.GRAPHIQL },
     trustedDocuments: { mode: e.TRUSTED_DOCUMENTS, files: e.TRUSTED_DOCUMENTS_FILES ?? [] },

@@ -12,7 +12,10 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** The credential's role may not read this field; the rest of the response is still served. */
   FORBIDDEN = 'FORBIDDEN',
-  /** The credential made more requests than its rate allows (HTTP 429 with Retry-After, WebSocket close 4429). */
+  /**
+   * Over a limit of the credential: its request rate (HTTP 429 with Retry-After; on a WebSocket an `error`
+   * for that operation), its WebSocket connections (close 4429) or its operations open on them (`error`).
+   */
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
   /** The request body is larger than HTTP_MAX_BODY_BYTES (HTTP 413). */
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
@@ -60,6 +63,6 @@ export function queryTooComplex(limit: 'depth' | 'cost' | 'aliases' | 'directive
   const known = actual !== undefined && Number.isFinite(actual);
   const message = known ? `Query ${limit} of ${actual} exceeds the maximum of ${max}.` : `Query exceeds the maximum ${limit} of ${max}.`;
   return new GraphQLError(message, {
-    extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max, ...(known ? { actual } : {}), http: { status: 400 } },
+    extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max, ...(known ? { actual } : {}) },
   });
 }

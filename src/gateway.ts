@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { ActivityBus } from './activity/bus';
+import { Admission } from './admission/admission';
 import { createActivityBus } from './activity/kafka.bus';
 import { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
@@ -72,7 +73,6 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     config.operations.readyCheckTimeoutMs,
   );
   const authenticator = new Authenticator(config.auth);
-  const rateLimiter = new CredentialRateLimiter(config.rateLimit);
   const schema = await buildGatewaySchema(bus);
   const trustedDocuments = TrustedDocuments.load(schema, {
     ...config.trustedDocuments,
@@ -80,17 +80,24 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     rules: graphqlValidationRules(config.graphql),
   });
   logger.info({ mode: trustedDocuments.mode, documents: trustedDocuments.size }, 'trusted documents loaded');
+  // One admission for both transports: who may call, at what rate, with which documents.
+  const admission = new Admission({
+    schema,
+    authenticator,
+    rateLimiter: new CredentialRateLimiter(config.rateLimit),
+    documents: { ...config.queryLimits, argumentBounds: config.limits, introspection: config.graphql.introspection },
+    trustedDocuments,
+    caps: { connections: config.webSocket.maxConnectionsPerCredential, operations: config.webSocket.maxOperationsPerCredential },
+  });
   const httpServer = createServer();
-  const ws = createWsTransport({ schema, httpServer, deps, logger, config, authenticator, rateLimiter, trustedDocuments });
+  const ws = createWsTransport({ schema, httpServer, deps, logger, config, admission });
   const { app, apollo } = await createHttpTransport({
     schema,
     httpServer,
     deps,
     logger,
     config,
-    authenticator,
-    rateLimiter,
-    trustedDocuments,
+    admission,
     readiness,
     onDrain: () => ws.close(),
     routes: (a) => {

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { DocumentStore } from '@apollo/server';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { ConfigError } from '../config';
 import { ErrorCode } from '../errors';
@@ -140,24 +138,4 @@ export class TrustedDocuments {
     return { ok: true, trusted: null };
   }
 
-  /** The parsed, validated document whose text has this SHA-256 (hex), if it is trusted. */
-  byQueryHash(hash: string): DocumentNode | undefined {
-    return this.byId.get(`sha256:${hash}`)?.document;
-  }
-}
-
-/**
- * Apollo Server's store of parsed and validated documents, which it consults, by the SHA-256 of a request's
- * text (after a prefix naming the schema), before parsing: trusted documents are in it from the start, and
- * other documents are kept as Apollo's default store keeps them (an LRU of about 30 MiB).
- */
-export function trustedDocumentStore(trusted: TrustedDocuments): DocumentStore {
-  const others = new InMemoryLRUCache<DocumentNode>();
-  return {
-    async get(key) {
-      return trusted.byQueryHash(key.slice(key.lastIndexOf(':') + 1)) ?? others.get(key);
-    },
-    set: (key, value, options) => others.set(key, value, options),
-    delete: (key) => others.delete(key),
-  };
 }

@@ -24,7 +24,7 @@ export const graphqlRequestDuration = new Histogram({
 /** HTTP requests refused before any GraphQL ran, by reason. */
 export const httpRejections = new Counter({
   name: 'customer360_http_rejections_total',
-  help: 'HTTP requests refused before execution, by reason (unauthenticated, forbidden, rate_limited, payload_too_large, bad_request, untrusted_document, timeout).',
+  help: 'HTTP requests refused before execution, by reason (unauthenticated, forbidden, rate_limited, parse_failed, validation_failed, bad_user_input, too_complex, untrusted_document, payload_too_large, bad_request, timeout).',
   labelNames: ['reason'] as const,
   registers: [registry],
 });

@@ -1,5 +1,6 @@
 import type express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
+import { withoutSuggestions } from '../admission/documents';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { httpRejections } from '../observability/metrics';
@@ -14,13 +15,20 @@ const CLIENT_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode).filte
  * X-Request-Id header) to quote when reporting it. Without an explicit id or logger, the current
  * request's are used.
  */
-export function maskError(formatted: GraphQLFormattedError, original: unknown, fallbackLogger: Logger, requestId?: string): GraphQLFormattedError {
+export function maskError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  fallbackLogger: Logger,
+  options: { requestId?: string; hideSuggestions?: boolean } = {},
+): GraphQLFormattedError {
   const scope = currentRequestScope();
-  const id = requestId ?? scope?.requestId;
+  const id = options.requestId ?? scope?.requestId;
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    // Variable coercion ("… Did you mean the enum value …?") names the schema as validation does.
+    const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
+    return { ...formatted, message, extensions };
   }
   (scope?.logger ?? fallbackLogger).error({ err: original, requestId: id, path: formatted.path }, 'internal error while resolving a request');
   return {
@@ -45,11 +53,16 @@ export function sendRequestError(
   message: string,
   extensions: Record<string, unknown> = {},
 ): void {
+  sendErrors(req, res, status, [{ message, extensions: { code, ...extensions } }]);
+}
+
+/** As sendRequestError, with several errors (a document's validation errors, with their locations). */
+export function sendErrors(req: express.Request, res: express.Response, status: number, errors: readonly GraphQLFormattedError[]): void {
   const type = req.accepts(['application/json', GRAPHQL_RESPONSE]) === GRAPHQL_RESPONSE ? GRAPHQL_RESPONSE : 'application/json';
   res
     .status(status)
     .type(`${type}; charset=utf-8`)
-    .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
+    .send(JSON.stringify({ errors }));
 }
 
 interface BodyParserError extends Error {

@@ -1,69 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
 import type express from 'express';
-import { ANONYMOUS, credentialsFromHeaders, type Authenticator } from '../auth/authenticate';
-import { isLoopbackHost } from '../loopback';
 import { ErrorCode } from '../errors';
-import type { CredentialRateLimiter } from '../limits/rateLimit';
 import { httpRejections } from '../observability/metrics';
 import { sendRequestError } from './errors';
-import { scopeOf } from './requestScope';
-
-/** Missing or invalid credentials: 401 (403 for a valid token without a known role), and no data. */
-export function authenticateRequests(authenticator: Authenticator): express.RequestHandler {
-  return async (req, res, next) => {
-    const outcome = await authenticator.authenticate(credentialsFromHeaders(req.headers));
-    if (outcome.ok) {
-      scopeOf(res).principal = outcome.principal;
-      next();
-      return;
-    }
-    const unauthenticated = outcome.code === ErrorCode.UNAUTHENTICATED;
-    httpRejections.inc({ reason: unauthenticated ? 'unauthenticated' : 'forbidden' });
-    if (unauthenticated) res.setHeader('www-authenticate', 'Bearer realm="customer360", ApiKey realm="customer360"');
-    sendRequestError(req, res, unauthenticated ? 401 : 403, outcome.code, outcome.message);
-  };
-}
-
-/** Over the credential's rate: 429 with Retry-After. Anonymous callers (loopback only) count per address. */
-export function limitRequestRate(limiter: CredentialRateLimiter): express.RequestHandler {
-  return async (req, res, next) => {
-    const principal = scopeOf(res).principal;
-    const key = principal && principal.kind !== 'anonymous' ? principal.id : `anonymous:${req.socket.remoteAddress ?? ''}`;
-    const decision = await limiter.take(key, principal?.role ?? ANONYMOUS.role);
-    if (decision.allowed) {
-      next();
-      return;
-    }
-    httpRejections.inc({ reason: 'rate_limited' });
-    res.setHeader('retry-after', String(decision.retryAfterSec));
-    sendRequestError(req, res, 429, ErrorCode.TOO_MANY_REQUESTS, `Too many requests for this credential; retry in ${decision.retryAfterSec} s.`, {
-      retryAfterSec: decision.retryAfterSec,
-    });
-  };
-}
-
-/**
- * While authentication is off the gateway answers only requests addressed to a loopback name:
- * a web page cannot reach it by rebinding its own domain name to 127.0.0.1 (DNS rebinding).
- */
-export function addressedToLoopback(req: IncomingMessage): boolean {
-  const host = req.headers.host;
-  if (!host) return true;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0] ?? '';
-  return isLoopbackHost(name);
-}
-
-export function loopbackHostOnly(): express.RequestHandler {
-  return (req, res, next) => {
-    if (addressedToLoopback(req)) {
-      next();
-      return;
-    }
-    httpRejections.inc({ reason: 'forbidden' });
-    sendRequestError(req, res, 403, ErrorCode.FORBIDDEN, 'Without authentication the gateway answers only requests addressed to localhost.');
-  };
-}
 
 /**
  * Whether a browser page may reach the gateway: a request or connection that carries an Origin must come

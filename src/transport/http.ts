@@ -8,18 +8,17 @@ import {
 } from '@apollo/server/plugin/disabled';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import type { Authenticator } from '../auth/authenticate';
+import type { Admission } from '../admission/admission';
 import type { Config } from '../config';
 import { createContext, type Context, type ContextDeps } from '../context';
-import { queryLimitsPlugin } from '../limits/plugin';
-import { trustedDocumentStore, type TrustedDocuments } from '../limits/trustedDocuments';
-import type { CredentialRateLimiter } from '../limits/rateLimit';
 import type { Logger } from '../logger';
 import type { Readiness } from '../observability/readiness';
 import { requestMetricsPlugin } from '../observability/requestMetrics';
+import { AdmittedDocumentStore } from './apolloDocuments';
 import { graphqlErrorHandler, maskError } from './errors';
 import { serveGraphQL } from './graphqlRequests';
-import { authenticateRequests, crossOriginRequests, limitRequestRate, loopbackHostOnly } from './guards';
+import { crossOriginRequests } from './guards';
+import { admitRequests, identifyRequests } from './httpAdmission';
 import { operationsRoutes } from './operations';
 import { assignRequestScope } from './requestScope';
 
@@ -29,9 +28,8 @@ export interface HttpTransportOptions {
   deps: ContextDeps;
   logger: Logger;
   config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations' | 'auth' | 'metrics'>;
-  authenticator: Authenticator;
-  rateLimiter: CredentialRateLimiter;
-  trustedDocuments: TrustedDocuments;
+  /** Who may call, at what rate, with which documents: the same admission as the WebSocket transport's. */
+  admission: Admission;
   readiness: Readiness;
   /** Extra routes (console…) mounted before /graphql. */
   routes?: (app: express.Express) => void;
@@ -39,31 +37,37 @@ export interface HttpTransportOptions {
   onDrain?: () => Promise<void>;
 }
 
-/** Queries and mutations over HTTP at /graphql: Apollo Server on Express. */
+/**
+ * Queries over HTTP at /graphql: admission (src/admission) decides who may call and with which documents;
+ * Apollo Server on Express speaks GraphQL over HTTP and executes what admission let in.
+ */
 export async function createHttpTransport(options: HttpTransportOptions): Promise<{ app: express.Express; apollo: ApolloServer<Context> }> {
-  const { schema, httpServer, deps, logger, config } = options;
+  const { schema, httpServer, deps, logger, config, admission } = options;
   const limits = config.queryLimits;
+  const hideSuggestions = !config.graphql.introspection;
+  const documents = new AdmittedDocumentStore();
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
     // Refuses GET and POST requests a page could send cross-origin without a preflight (simple requests):
     // CORS (crossOriginRequests) then decides which pages may send the others. It is Apollo's default; kept explicit.
     csrfPrevention: true,
-    introspection: config.graphql.introspection,
+    // Parsing, validation (introspection included), trusted documents and the document limits are admission's:
+    // Apollo finds each request's document, already valid, in this store. A request it would parse itself is refused.
+    documentStore: documents.store,
+    // A hash alone carries no text to admit (a trusted document's hash is resolved by admission); clients fall
+    // back to sending the query.
+    persistedQueries: false,
     // Shutdown is ordered by gateway.close() (and main.ts's signal handlers), not by Apollo on its own.
     stopOnTerminationSignals: false,
     // Apollo's own messages (a document it could not cache…) go to the gateway's log, not the console.
     logger: logger.child({ component: 'apollo' }),
-    // The parser stops at this many tokens: a huge document costs no more than that to refuse.
-    parseOptions: { maxTokens: limits.maxTokens },
-    // Trusted documents are parsed and validated already; Apollo keeps other documents it has checked beside them.
-    documentStore: trustedDocumentStore(options.trustedDocuments),
-    formatError: (formatted, original) => maskError(formatted, original, logger),
+    formatError: (formatted, original) => maskError(formatted, original, logger, { hideSuggestions }),
     plugins: [
+      documents.plugin,
       // Stops accepting connections, lets requests in flight finish (up to the grace period), then closes the rest.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.operations.shutdownGraceMs }),
       requestMetricsPlugin(),
-      queryLimitsPlugin(schema, { ...limits, argumentBounds: config.limits }),
       // Federated tracing is for Apollo's hosted graph reporting, which this gateway does not use.
       ApolloServerPluginInlineTraceDisabled(),
       // No resolver sets cache hints; the default cache-control plugin would wrap every field to collect them.
@@ -91,16 +95,14 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
     '/graphql',
     assignRequestScope(logger),
     ...crossOriginRequests(config.auth.allowedOrigins),
-    ...(options.authenticator.required ? [] : [loopbackHostOnly()]),
-    authenticateRequests(options.authenticator),
-    limitRequestRate(options.rateLimiter),
+    identifyRequests(admission),
     express.json({ limit: limits.maxBodyBytes }),
+    admitRequests(admission),
     serveGraphQL(apollo, {
+      documents,
       timeoutMs: limits.timeoutMs,
-      maxTokens: limits.maxTokens,
-      trusted: options.trustedDocuments,
       context: async (scope) => {
-        // authenticateRequests sets the principal; reaching here without one is a wiring fault, never anonymous access.
+        // identifyRequests sets the principal; reaching here without one is a wiring fault, never anonymous access.
         if (!scope.principal) throw new Error('A GraphQL request reached execution without authentication.');
         return createContext(deps, scope.requestId, scope.principal);
       },

@@ -1,14 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type express from 'express';
+import type { AdmittedDocument, Identity } from '../admission/admission';
 import type { Principal } from '../auth/credentials';
 import type { Logger } from '../logger';
 
-/** What every part of one HTTP request shares: its id, its logger (carrying the id) and, once known, its caller. */
+/**
+ * What every part of one HTTP request shares: its id, its logger (carrying the id) and, as admission
+ * decides them, its caller and its admitted document.
+ */
 export interface RequestScope {
   requestId: string;
   logger: Logger;
+  identity?: Identity;
   principal?: Principal;
+  /** The document admission made of the request, for Apollo Server to execute. */
+  admitted?: AdmittedDocument;
 }
 
 /** Lets code without a handle on the request (Apollo's formatError) log with the request's id. */

@@ -1,37 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import {
-  GraphQLError,
-  parse,
-  validate,
-  type DocumentNode,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { credentialsFromConnectionParams, credentialsFromHeaders, type Authenticator } from '../auth/authenticate';
-import type { Principal } from '../auth/credentials';
+import type { Admission, AdmittedConnection, Refusal } from '../admission/admission';
+import { credentialsFromConnectionParams } from '../auth/authenticate';
 import type { Config } from '../config';
 import { createContext, type ContextDeps } from '../context';
 import { ErrorCode } from '../errors';
-import { checkDocumentLimits, graphqlValidationRules, nestingError } from '../limits/document';
-import type { CredentialRateLimiter } from '../limits/rateLimit';
-import type { DocumentRequest, TrustedDocuments } from '../limits/trustedDocuments';
 import type { Logger } from '../logger';
 import { webSocketConnections } from '../observability/metrics';
+import { callerOf } from './caller';
 import { maskError } from './errors';
-import { addressedToLoopback, originAllowed } from './guards';
+import { originAllowed } from './guards';
 
 /**
  * Close codes this transport uses besides graphql-ws's own. 4429 is the number graphql-ws gives
- * "too many initialisation requests"; here it also means the credential's request rate is spent.
+ * "too many initialisation requests"; here it also means the credential holds its most connections.
  */
 export const WsCloseCode = {
   Unauthorized: CloseCode.Unauthorized,
   Forbidden: CloseCode.Forbidden,
-  TooManyRequests: 4429,
+  TooManyConnections: 4429,
 } as const;
 
 export interface WsTransportOptions {
@@ -39,35 +30,39 @@ export interface WsTransportOptions {
   httpServer: Server;
   deps: ContextDeps;
   logger: Logger;
-  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'auth'>;
-  authenticator: Authenticator;
-  rateLimiter: CredentialRateLimiter;
-  trustedDocuments: TrustedDocuments;
+  config: Pick<Config, 'queryLimits' | 'graphql' | 'auth'>;
+  /** Who may call, at what rate, with which documents: the same admission as the HTTP transport's. */
+  admission: Admission;
 }
 
 type ConnectionState = {
-  principal?: Principal;
+  connection?: AdmittedConnection;
   connectionId?: string;
 };
 
-const withCode = (errors: readonly GraphQLError[], code: ErrorCode) =>
-  errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code } }));
+/** The close that ends a connection whose credential admission no longer accepts. */
+function closeFor(refusal: Refusal): [number, string] {
+  if (refusal.code === ErrorCode.FORBIDDEN) return [WsCloseCode.Forbidden, 'Forbidden'];
+  if (refusal.code === ErrorCode.TOO_MANY_REQUESTS) return [WsCloseCode.TooManyConnections, 'Too many connections for this credential'];
+  return [WsCloseCode.Unauthorized, 'Unauthorized'];
+}
 
 /**
- * Subscriptions over graphql-ws, on the same HTTP server and path as queries, held to the same
- * rules as HTTP: credentials in `connectionParams` (close 4401 without valid ones), the request
- * rate per credential on each subscribe (close 4429), the token, depth and cost limits, and masked
- * internal errors.
+ * Subscriptions (and queries) over graphql-ws, on the same HTTP server and path as queries: an adapter
+ * from graphql-ws's hooks to admission. Connecting identifies the caller (close 4401/4403, or 4429 past the
+ * credential's connections) and closes the socket with 4401 when its credential expires; every subscribe
+ * checks the credential again, then takes its place among the credential's open operations, its rate and
+ * its document checks, and a refusal there is an `error` for that operation alone.
  */
 export function createWsTransport(options: WsTransportOptions) {
-  const { schema, deps, logger, config, authenticator, rateLimiter, trustedDocuments } = options;
+  const { schema, deps, logger, config, admission } = options;
+  const hideSuggestions = !config.graphql.introspection;
   const wsServer = new WebSocketServer({
     server: options.httpServer,
     path: '/graphql',
     maxPayload: config.queryLimits.maxBodyBytes,
     verifyClient: ({ req }, accept) => {
-      const allowed = originAllowed(req, config.auth.allowedOrigins) && (authenticator.required || addressedToLoopback(req));
-      if (allowed) accept(true);
+      if (originAllowed(req, config.auth.allowedOrigins) && admission.reachable(callerOf(req)) === null) accept(true);
       else accept(false, 403, 'Forbidden');
     },
   });
@@ -75,77 +70,68 @@ export function createWsTransport(options: WsTransportOptions) {
     webSocketConnections.inc();
     socket.once('close', () => webSocketConnections.dec());
   });
-  const rules = graphqlValidationRules(config.graphql);
 
   const handle = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       schema,
       onConnect: async (ctx) => {
         const params = credentialsFromConnectionParams(ctx.connectionParams);
-        const presented = params.authorization !== undefined || params.apiKey !== undefined ? params : credentialsFromHeaders(ctx.extra.request.headers);
-        const outcome = await authenticator.authenticate(presented);
-        if (!outcome.ok) {
-          logger.info({ reason: outcome.message }, 'WebSocket connection refused');
-          const code = outcome.code === ErrorCode.UNAUTHENTICATED ? WsCloseCode.Unauthorized : WsCloseCode.Forbidden;
-          ctx.extra.socket.close(code, outcome.code === ErrorCode.UNAUTHENTICATED ? 'Unauthorized' : 'Forbidden');
+        const fromParams = params.authorization !== undefined || params.apiKey !== undefined;
+        const caller = fromParams ? callerOf(ctx.extra.request, params) : callerOf(ctx.extra.request);
+        const socket = ctx.extra.socket;
+        const identity = await admission.identify(caller);
+        const connection = identity.ok
+          ? admission.connect(caller, identity.value, () => socket.close(WsCloseCode.Unauthorized, 'Credential expired'))
+          : identity;
+        if (!connection.ok) {
+          logger.info({ reason: connection.refusal.errors[0]?.message }, 'WebSocket connection refused');
+          socket.close(...closeFor(connection.refusal));
           return false;
         }
-        ctx.extra.principal = outcome.principal;
+        ctx.extra.connection = connection.value;
         ctx.extra.connectionId = randomUUID();
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        const principal = ctx.extra.principal;
-        if (!principal) {
-          ctx.extra.socket.close(WsCloseCode.Unauthorized, 'Unauthorized');
-          return [new GraphQLError('Unauthorized', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+      onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws closes with 4401 on a subscribe before the connection is acknowledged.
+        const connection = ctx.extra.connection;
+        if (!connection) throw new Error('A subscribe reached admission on an unacknowledged connection.');
+        // graphql-ws's payload, with a trusted document's `documentId` beside its text (the same fields as over HTTP).
+        const { documentId } = payload as { documentId?: unknown };
+        const outcome = await connection.admit(id, {
+          query: payload.query,
+          documentId,
+          extensions: payload.extensions,
+          operationName: payload.operationName ?? null,
+          variables: payload.variables ?? null,
+        });
+        if (!outcome.ok) {
+          const { refusal } = outcome;
+          // The credential itself is no longer accepted (it expired): the connection ends, not only this operation.
+          if (refusal.code === ErrorCode.UNAUTHENTICATED || refusal.code === ErrorCode.FORBIDDEN) ctx.extra.socket.close(...closeFor(refusal));
+          return [...refusal.errors];
         }
-        const key = principal.kind === 'anonymous' ? `anonymous:${ctx.extra.request.socket.remoteAddress ?? ''}` : principal.id;
-        const decision = await rateLimiter.take(key, principal.role);
-        if (!decision.allowed) {
-          ctx.extra.socket.close(WsCloseCode.TooManyRequests, 'Too many requests');
-          return [new GraphQLError('Too many requests', { extensions: { code: ErrorCode.TOO_MANY_REQUESTS } })];
-        }
-        // The same rule as HTTP: a trusted document (by documentId, hash or exact text) was parsed and validated
-        // at start; with TRUSTED_DOCUMENTS=required nothing else runs.
-        const resolution = trustedDocuments.resolve(payload as DocumentRequest);
-        if (!resolution.ok) return [resolution.error];
-        let document: DocumentNode;
-        if (resolution.trusted) {
-          document = resolution.trusted.document;
-        } else {
-          const tooDeep = nestingError(payload.query, config.queryLimits.maxTokens);
-          if (tooDeep) return [tooDeep];
-          try {
-            document = parse(payload.query, { maxTokens: config.queryLimits.maxTokens });
-          } catch (error) {
-            return withCode([error instanceof GraphQLError ? error : new GraphQLError('Syntax error')], ErrorCode.GRAPHQL_PARSE_FAILED);
-          }
-          const invalid = validate(schema, document, rules);
-          if (invalid.length > 0) return withCode(invalid, ErrorCode.GRAPHQL_VALIDATION_FAILED);
-        }
-        const tooComplex = checkDocumentLimits(
-          schema,
-          document,
-          { ...config.queryLimits, argumentBounds: config.limits },
-          { operationName: payload.operationName ?? null, variables: payload.variables ?? null },
-        );
-        if (tooComplex) return [tooComplex];
-        const requestId = randomUUID();
         return {
           schema,
-          document,
+          document: outcome.value.document,
           ...(payload.operationName ? { operationName: payload.operationName } : {}),
           ...(payload.variables ? { variableValues: payload.variables } : {}),
-          contextValue: createContext(deps, requestId, principal),
+          contextValue: createContext(deps, randomUUID(), connection.principal),
         };
+      },
+      onComplete: (ctx, id) => {
+        ctx.extra.connection?.done(id);
+      },
+      onClose: (ctx) => {
+        ctx.extra.connection?.close();
       },
       onNext: (ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;
-        return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, logger.child({ connectionId: ctx.extra.connectionId }))) };
+        const connectionLogger = logger.child({ connectionId: ctx.extra.connectionId });
+        return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, connectionLogger, { hideSuggestions })) };
       },
       onError: (ctx, _id, _payload, errors): GraphQLFormattedError[] =>
-        errors.map((e) => maskError(e.toJSON(), e, logger.child({ connectionId: ctx.extra.connectionId }))),
+        errors.map((e) => maskError(e.toJSON(), e, logger.child({ connectionId: ctx.extra.connectionId }), { hideSuggestions })),
     },
     wsServer,
   );

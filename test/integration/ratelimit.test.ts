@@ -49,15 +49,29 @@ test('over its rate a credential gets 429 with Retry-After; another credential i
   expect(other.status).toBe(200);
 });
 
-test('over its rate on a WebSocket, the subscribe closes the connection with 4429', async () => {
+test('over its rate on a WebSocket, that subscribe gets an error and the connection goes on', async () => {
   const ws = await RawGraphqlWs.connect(t.url, { apiKey: KEYS.ws });
   expect(await ws.next()).toEqual({ type: 'connection_ack' });
-  // Queries over the socket count like subscriptions: each subscribe message is one request.
-  for (let i = 0; i < 5; i++) {
+  await t.gateway.sink.write([
+    { kind: 'customer', row: { id: 'RL1', source_id: 'RL1', first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null } },
+  ]);
+  // A subscription, then queries over the socket: each subscribe message is one request.
+  const before = t.gateway.bus.subscriberCount();
+  ws.subscribe('live', 'subscription { customerActivity(customerId: "RL1") { type } }');
+  for (let i = 0; i < 500 && t.gateway.bus.subscriberCount() === before; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 4; i++) {
     ws.subscribe(String(i), '{ __typename }');
     expect(await ws.next()).toEqual({ id: String(i), type: 'next', payload: { data: { __typename: 'Query' } } });
     expect(await ws.next()).toEqual({ id: String(i), type: 'complete' });
   }
   ws.subscribe('5', '{ __typename }');
-  expect(await ws.closed).toEqual({ code: 4429, reason: 'Too many requests' });
+  const refused = await ws.next();
+  expect(refused).toMatchObject({ id: '5', type: 'error', payload: [{ extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+  const retryAfterSec = (refused as { payload: Array<{ extensions: { retryAfterSec: number } }> }).payload[0]!.extensions.retryAfterSec;
+  expect(retryAfterSec >= 1 && retryAfterSec <= 60).toBe(true);
+  // graphql-ws clients treat a close with 4429 as fatal; the subscription already open keeps streaming.
+  await t.gateway.sink.write([{ kind: 'weblog', row: { user_id: 'RL1', date: Date.UTC(2025, 0, 1), page: 'home.html', error_message: null, event_key: 'rl-1' } }]);
+  expect(await ws.next()).toEqual({ id: 'live', type: 'next', payload: { data: { customerActivity: { type: 'WEBSITE_VISIT' } } } });
+  ws.close();
+  expect((await ws.closed).code).toBe(1000);
 });
