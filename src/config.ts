@@ -82,6 +82,7 @@ const envSchema = z.object({
 
   LOADER_MODE: z.enum(['shared', 'request', 'naive']).default('shared'),
   LOADER_MAX_IN_FLIGHT: int(1, 64).default(1),
+  LOADER_MAX_QUEUED_KEYS: int(1, 10_000_000).default(10_000),
 
   MAX_IDS: int(1, 10_000).default(100),
   MAX_FIRST: int(1, 10_000).default(100),
@@ -143,7 +144,7 @@ export interface Config {
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
   sink: { batchRows: number; flushMs: number; maxStringBytes: number };
   limits: { maxIds: number; maxFirst: number; maxLimit: number };
-  loaders: { mode: 'shared' | 'request' | 'naive'; maxInFlight: number };
+  loaders: { mode: 'shared' | 'request' | 'naive'; maxInFlight: number; maxQueuedKeys: number };
   /** Who may call, and as which role (docs/security.md). */
   auth: AuthConfig;
   /** Bounds on every GraphQL request besides the MAX_* argument sizes above (docs/security.md). */
@@ -321,7 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS, maxStringBytes: e.INGEST_MAX_STRING_BYTES },
     limits: { maxIds: e.MAX_IDS, maxFirst: e.MAX_FIRST, maxLimit: e.MAX_LIMIT },
-    loaders: { mode: e.LOADER_MODE, maxInFlight: e.LOADER_MAX_IN_FLIGHT },
+    loaders: { mode: e.LOADER_MODE, maxInFlight: e.LOADER_MAX_IN_FLIGHT, maxQueuedKeys: e.LOADER_MAX_QUEUED_KEYS },
     auth,
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,

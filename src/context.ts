@@ -11,6 +11,8 @@ export interface Context {
   loaders: Loaders;
   limits: Config['limits'];
   bus: ActivityBus;
+  /** Aborts when nobody waits for the answer any more (a timeout, a client gone): its ClickHouse work stops. */
+  signal?: AbortSignal;
 }
 
 export interface ContextDeps {
@@ -19,6 +21,6 @@ export interface ContextDeps {
   limits: Config['limits'];
 }
 
-export function createContext(deps: ContextDeps, requestId: string, principal: Principal): Context {
-  return { requestId, principal, loaders: deps.loaders.create(), limits: deps.limits, bus: deps.bus };
+export function createContext(deps: ContextDeps, requestId: string, principal: Principal, signal?: AbortSignal): Context {
+  return { requestId, principal, loaders: deps.loaders.create(signal), limits: deps.limits, bus: deps.bus, ...(signal ? { signal } : {}) };
 }

@@ -37,6 +37,11 @@ export enum ErrorCode {
   PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
   /** The gateway is shutting down and takes no new work (HTTP 503). */
   SHUTTING_DOWN = 'SHUTTING_DOWN',
+  /**
+   * More ClickHouse work is waiting than LOADER_MAX_QUEUED_KEYS allows: the fields that needed it fail at
+   * once (HTTP 200 with the fields' errors, `retryAfterSec`) instead of waiting past any timeout. Retry shortly.
+   */
+  OVERLOADED = 'OVERLOADED',
   /** Anything unexpected; the message is generic and the details are logged with the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -65,4 +70,12 @@ export function queryTooComplex(limit: 'depth' | 'cost' | 'aliases' | 'directive
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max, ...(known ? { actual } : {}) },
   });
+}
+
+/** The shared batch queue is full (LOADER_MAX_QUEUED_KEYS): refused now rather than left to wait. */
+export function overloaded(maxQueuedKeys: number): GraphQLError {
+  return new GraphQLError(
+    `The gateway is overloaded: more than ${maxQueuedKeys} profile lookups are waiting for ClickHouse. Retry shortly.`,
+    { extensions: { code: ErrorCode.OVERLOADED, retryAfterSec: 1 } },
+  );
 }

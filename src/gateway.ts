@@ -67,7 +67,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   logger.info({ mode: store.mode, cluster: store.cluster?.settings.topology, applied }, 'ClickHouse ready');
 
   const deps: ContextDeps = { loaders: new LoaderFactory(store, config.loaders), bus, limits: config.limits };
-  const unobserve = observeGateway({ store, sink, bus });
+  const unobserve = observeGateway({ store, sink, bus, loaders: deps.loaders });
   const readiness = new Readiness(
     [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],
     config.operations.readyCheckTimeoutMs,

@@ -121,7 +121,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * connection is told when it expires), and its open operations count against the credential's cap.
  */
 export class AdmittedConnection {
-  private readonly open = new Map<string, () => void>();
+  /** Each open operation: its place among the credential's, and the signal that stops its work when it ends. */
+  private readonly open = new Map<string, { release: () => void; ended: AbortController }>();
   private expiry: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -143,9 +144,10 @@ export class AdmittedConnection {
   /**
    * Admits one operation on this connection: the credential again (it may have expired since the
    * connection opened), the cap on open operations, then the rate and the document as for any request.
-   * A refusal with UNAUTHENTICATED or FORBIDDEN means the connection itself may not go on.
+   * A refusal with UNAUTHENTICATED or FORBIDDEN means the connection itself may not go on. The signal
+   * aborts when the operation ends (`done`) or the connection closes.
    */
-  async admit(operationId: string, request: OperationRequest): Promise<Outcome<AdmittedDocument>> {
+  async admit(operationId: string, request: OperationRequest): Promise<Outcome<AdmittedDocument & { signal: AbortSignal }>> {
     const again = await this.admission.identify(this.caller);
     if (!again.ok) return again;
     this.identity = again.value;
@@ -166,18 +168,24 @@ export class AdmittedConnection {
       // graphql-ws always sends a text; only a payload with neither text nor document id names nothing.
       return admitted.ok ? refused(refusal(ErrorCode.BAD_REQUEST, 'The subscribe message names no document: send query or documentId.')) : admitted;
     }
-    if (this.closed) release();
-    else {
-      this.open.get(operationId)?.();
-      this.open.set(operationId, release);
+    const ended = new AbortController();
+    if (this.closed) {
+      release();
+      ended.abort();
+    } else {
+      this.done(operationId);
+      this.open.set(operationId, { release, ended });
     }
-    return { ok: true, value: admitted.value };
+    return { ok: true, value: { ...admitted.value, signal: ended.signal } };
   }
 
   /** The operation ended (completed, failed, or stopped by the client): it no longer counts. */
   done(operationId: string): void {
-    this.open.get(operationId)?.();
+    const operation = this.open.get(operationId);
+    if (!operation) return;
     this.open.delete(operationId);
+    operation.release();
+    operation.ended.abort();
   }
 
   /** Releases everything the connection holds; once. */
@@ -185,8 +193,7 @@ export class AdmittedConnection {
     if (this.closed) return;
     this.closed = true;
     if (this.expiry) clearTimeout(this.expiry);
-    for (const release of this.open.values()) release();
-    this.open.clear();
+    for (const id of [...this.open.keys()]) this.done(id);
     this.releaseConnection();
   }
 

@@ -20,44 +20,59 @@ export interface LoaderOptions {
   maxInFlight?: number;
   /** Most keys in one query (shared mode). Default 1,000. */
   maxKeys?: number;
+  /** Most keys waiting for a query across requests (shared mode); past it, loads fail with OVERLOADED. Default 10,000. */
+  maxQueuedKeys?: number;
 }
 
-type Batch = (keys: readonly ProfileKey[]) => Promise<Array<CustomerRollup | TimelinePage>>;
+type Batch = (keys: readonly ProfileKey[], signal?: AbortSignal) => Promise<Array<CustomerRollup | TimelinePage>>;
 
 /** Built once per gateway; `create()` makes the loaders of one request. */
 export class LoaderFactory {
   private readonly batch: Batch;
+  private readonly shared: SharedBatcher<ProfileKey, CustomerRollup | TimelinePage> | null = null;
 
   constructor(
     private readonly store: ClickHouseStore,
     private readonly options: LoaderOptions = { mode: 'shared' },
   ) {
-    const direct = profileBatch(store);
+    const direct: Batch = (keys, signal) => profileBatch(signal ? store.withSignal(signal) : store)(keys);
     if (options.mode !== 'shared') {
       this.batch = direct;
       return;
     }
-    const batcher = new SharedBatcher(direct, { maxInFlight: options.maxInFlight ?? 1, maxKeys: options.maxKeys ?? 1_000 });
-    this.batch = (keys) => batcher.load(keys);
+    const batcher = new SharedBatcher<ProfileKey, CustomerRollup | TimelinePage>((keys, signal) => direct(keys, signal), {
+      maxInFlight: options.maxInFlight ?? 1,
+      maxKeys: options.maxKeys ?? 1_000,
+      maxQueuedKeys: options.maxQueuedKeys ?? 10_000,
+    });
+    this.shared = batcher;
+    this.batch = (keys, signal) => batcher.load(keys, signal);
+  }
+
+  /** Profile keys waiting for a query across requests (shared mode; 0 otherwise). */
+  queuedKeys(): number {
+    return this.shared?.waitingKeys ?? 0;
   }
 
   /**
    * The loaders of one request: one DataLoader over both profile parts, so everything a request asks in one
    * tick (customers, their rollups and timeline pages) is one query, and nothing one request caches is seen
-   * by another.
+   * by another. When `signal` aborts (the request timed out or its client left), its loads still waiting are
+   * dropped and its queries abandoned.
    */
-  create() {
-    const profile = new DataLoader<ProfileKey, CustomerRollup | TimelinePage, string>(this.batch, {
+  create(signal?: AbortSignal) {
+    const profile = new DataLoader<ProfileKey, CustomerRollup | TimelinePage, string>((keys) => this.batch(keys, signal), {
       batch: this.options.mode !== 'naive',
       cacheKeyFn: profileCacheKey,
     });
+    const store = signal ? this.store.withSignal(signal) : this.store;
     return {
       /** Starts (or joins) the load of a part; the prefetch calls it with the keys the field resolvers will ask. */
       load: (key: ProfileKey) => profile.load(key),
       rollup: (id: string) => profile.load({ part: 'rollup', id }) as Promise<CustomerRollup>,
       timeline: (id: string, args: TimelineArgs) => profile.load({ part: 'timeline', id, args }) as Promise<TimelinePage>,
       /** Not batched: a search is one query of its own. */
-      search: (query: string, first: number) => searchCustomers(this.store, query, first),
+      search: (query: string, first: number) => searchCustomers(store, query, first),
     };
   }
 }

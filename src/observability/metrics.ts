@@ -84,7 +84,7 @@ export const webSocketConnections = new Gauge({
 });
 
 // Bound by observeGateway to the running gateway's parts; read at scrape time.
-let bound: { sink: IngestSink; bus: ActivityBus } | null = null;
+let bound: { sink: IngestSink; bus: ActivityBus; loaders: { queuedKeys(): number } } | null = null;
 const sinkCounted = { rows: 0, batches: 0, failures: 0 };
 
 export const activeSubscriptions = new Gauge({
@@ -93,6 +93,15 @@ export const activeSubscriptions = new Gauge({
   registers: [registry],
   collect() {
     this.set(bound?.bus.subscriberCount() ?? 0);
+  },
+});
+
+new Gauge({
+  name: 'customer360_loader_queued_keys',
+  help: 'Profile lookups waiting for a ClickHouse query across requests (shared batch queue; bounded by LOADER_MAX_QUEUED_KEYS).',
+  registers: [registry],
+  collect() {
+    this.set(bound?.loaders.queuedKeys() ?? 0);
   },
 });
 
@@ -142,8 +151,8 @@ export function operationLabel(name: string | null | undefined): string {
 }
 
 /** Binds the scrape-time metrics to a running gateway and times every ClickHouse statement; returns the unbinding. */
-export function observeGateway(parts: { store: ClickHouseStore; sink: IngestSink; bus: ActivityBus }): () => void {
-  bound = { sink: parts.sink, bus: parts.bus };
+export function observeGateway(parts: { store: ClickHouseStore; sink: IngestSink; bus: ActivityBus; loaders: { queuedKeys(): number } }): () => void {
+  bound = { sink: parts.sink, bus: parts.bus, loaders: parts.loaders };
   // A new sink counts from zero again; the counters keep rising from where they were.
   sinkCounted.rows = parts.sink.stats.rowsWritten;
   sinkCounted.batches = parts.sink.stats.batchesWritten;

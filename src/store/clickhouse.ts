@@ -51,17 +51,31 @@ export class ClickHouseStore {
     };
   }
 
-  /** Runs a SELECT; every value reaches SQL as a `{name:Type}` parameter. */
-  async query<T>(label: string, query: string, params: QueryParams = {}): Promise<T[]> {
+  /**
+   * Runs a SELECT; every value reaches SQL as a `{name:Type}` parameter. When `signal` aborts (the request
+   * that needs the rows has gone), the statement is abandoned: a ClickHouse server cancels it (the HTTP
+   * request closes, and cancel_http_readonly_queries_on_client_close is set); the embedded engine never
+   * starts it if it is still waiting its turn, and lets it finish (bounded by max_execution_time) if it runs.
+   */
+  async query<T>(label: string, query: string, params: QueryParams = {}, options: { signal?: AbortSignal } = {}): Promise<T[]> {
     return this.timed('query', label, async () => {
       const result = await this.client.query({
         query,
         query_params: params,
         format: 'JSONEachRow',
         clickhouse_settings: this.cluster ? { ...this.readSettings, ...this.cluster.settings.read() } : this.readSettings,
+        ...(options.signal ? { abort_signal: options.signal } : {}),
       });
       return result.json<T>();
     });
+  }
+
+  /** This store, with every SELECT it sends abandoned when `signal` aborts (loaders of one request use it). */
+  withSignal(signal: AbortSignal): ClickHouseStore {
+    // Everything but `query` is this store's own: its client, its counters, its observers.
+    const scoped = Object.create(this) as ClickHouseStore;
+    scoped.query = <T>(label: string, query: string, params?: QueryParams) => this.query<T>(label, query, params, { signal });
+    return scoped;
   }
 
   async insert(table: string, rows: readonly object[]): Promise<void> {
@@ -187,5 +201,6 @@ export async function createClickHouseStore(config: Config['clickhouse'], option
     database: config.database,
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
-  return new ClickHouseStore(client, 'server', readSettings, cluster);
+  // A SELECT whose HTTP request is closed (its caller aborted it) stops on the server too.
+  return new ClickHouseStore(client, 'server', { ...readSettings, cancel_http_readonly_queries_on_client_close: 1 }, cluster);
 }

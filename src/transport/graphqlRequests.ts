@@ -43,14 +43,19 @@ function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | u
  * Hands admitted /graphql requests to Apollo Server (what `expressMiddleware` does) within the request's
  * scope, with the document admission made (Apollo parses and validates nothing itself; a trusted document
  * named by id goes on as its text), and bounds them: a request still running after `timeoutMs` is
- * answered 504 TIMEOUT.
+ * answered 504 TIMEOUT. Its signal (the context's) aborts then, or when the client goes away first, and the
+ * ClickHouse work it started stops with it.
  */
 export function serveGraphQL(
   apollo: ApolloServer<Context>,
-  options: { documents: AdmittedDocumentStore; context: (scope: RequestScope) => Promise<Context>; timeoutMs: number },
+  options: { documents: AdmittedDocumentStore; context: (scope: RequestScope, signal: AbortSignal) => Promise<Context>; timeoutMs: number },
 ): express.RequestHandler {
   return async (req, res) => {
     const scope = scopeOf(res);
+    const abandon = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abandon.abort(new Error('The client closed the connection before the answer.'));
+    });
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -65,7 +70,7 @@ export function serveGraphQL(
     };
     const release = scope.admitted ? options.documents.hold(scope.admitted.source, scope.admitted.document) : () => undefined;
     const execution = requestScopeStorage
-      .run(scope, () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(scope) }))
+      .run(scope, () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(scope, abandon.signal) }))
       .finally(release);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -73,6 +78,7 @@ export function serveGraphQL(
     });
     const response = await Promise.race([execution, deadline]).finally(() => clearTimeout(timer));
     if (response === TIMED_OUT) {
+      abandon.abort(new Error(`The request did not finish within ${options.timeoutMs} ms.`));
       execution.catch((error: unknown) => scope.logger.error({ err: error }, 'timed-out request failed later'));
       httpRejections.inc({ reason: 'timeout' });
       scope.logger.warn({ timeoutMs: options.timeoutMs }, 'request timed out');

@@ -101,10 +101,10 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
     serveGraphQL(apollo, {
       documents,
       timeoutMs: limits.timeoutMs,
-      context: async (scope) => {
+      context: async (scope, signal) => {
         // identifyRequests sets the principal; reaching here without one is a wiring fault, never anonymous access.
         if (!scope.principal) throw new Error('A GraphQL request reached execution without authentication.');
-        return createContext(deps, scope.requestId, scope.principal);
+        return createContext(deps, scope.requestId, scope.principal, signal);
       },
     }),
     graphqlErrorHandler(logger),

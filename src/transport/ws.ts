@@ -116,7 +116,7 @@ export function createWsTransport(options: WsTransportOptions) {
           document: outcome.value.document,
           ...(payload.operationName ? { operationName: payload.operationName } : {}),
           ...(payload.variables ? { variableValues: payload.variables } : {}),
-          contextValue: createContext(deps, randomUUID(), connection.principal),
+          contextValue: createContext(deps, randomUUID(), connection.principal, outcome.value.signal),
         };
       },
       onComplete: (ctx, id) => {
