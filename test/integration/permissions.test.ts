@@ -1,0 +1,221 @@
+import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { hashApiKey } from '../../src/auth/credentials';
+import { ROLES, type Role } from '../../src/auth/roles';
+import { buildGatewaySchema } from '../../src/schema/build';
+import type { IngestRecord } from '../../src/ingest/records';
+import { COLUMNS, FORBIDDEN, ROLE_FIELD_TABLE, type Decision } from '../fixtures/roleFieldTable';
+import { startTestGateway, type GraphQLResponse, type TestGateway } from '../utils/gateway';
+import { documentedRoleFieldTable, printRoleFieldTable, reprintRoleFieldTable } from '../utils/roleFieldTable';
+import { RawGraphqlWs } from '../utils/ws';
+
+// The role × field table (test/fixtures/roleFieldTable.ts) against the running gateway: every field of every
+// type, for every role, over HTTP; the subscription's fields over WebSocket; the customer's fields through
+// federation's `_entities`. A field of the schema without a row fails here first.
+
+const keyOf = (role: Role) => `c360_table-${role}-key-0123456789`;
+
+/** One customer for whom every field has a value somewhere: details, both channels, an email opened and clicked, a visit, a login, an error. */
+const at = (day: number) => Date.UTC(2025, 0, day, 9);
+const DATA: IngestRecord[] = [
+  {
+    kind: 'customer',
+    row: {
+      id: 'T1', source_id: 'T1', first_name: 'Grace', last_name: 'Hopper', gender: 'female', dob: '1906-12-09',
+      email: 'grace@example.com', street: '1 Navy Yard', city: 'Arlington', postcode: '22202', country: 'United States',
+    },
+  },
+  { kind: 'order', row: { user_id: 'T1', channel: 'online', order_id: 'T1-o1', date: at(2), item_names: ['Scarf'], item_prices: [20], item_quantities: [2], location: 'Leeds' } },
+  { kind: 'order', row: { user_id: 'T1', channel: 'instore', order_id: 'T1-i1', date: at(3), item_names: ['Hat'], item_prices: [12], item_quantities: [1], location: 'Paris' } },
+  { kind: 'email', row: { user_id: 'T1', email_id: 'T1-e1', date: at(4), opened: 1, clicked: 1 } },
+  { kind: 'weblog', row: { user_id: 'T1', date: at(5), page: 'home.html', error_message: null, event_key: 'T1-w1' } },
+  { kind: 'weblog', row: { user_id: 'T1', date: at(6), page: 'login_success.html', error_message: null, event_key: 'T1-w2' } },
+  { kind: 'weblog', row: { user_id: 'T1', date: at(7), page: 'checkout.html?basket=9', error_message: 'Card declined', event_key: 'T1-w3' } },
+];
+
+/** The arguments each root field is called with. */
+const ROOT_ARGS: Record<string, string> = {
+  customer: '(id: "T1")',
+  customers: '(ids: ["T1"])',
+  searchCustomers: '(query: "T1")',
+  _entities: '(representations: [{ __typename: "Customer", id: "T1" }])',
+  _service: '',
+  customerActivity: '(customerId: "T1")',
+};
+
+let t: TestGateway;
+let schema: GraphQLSchema;
+
+beforeAll(async () => {
+  t = await startTestGateway({ AUTH_API_KEYS: ROLES.map((role) => `${hashApiKey(keyOf(role))}:${role}:${role}-table`).join(',') });
+  schema = await buildGatewaySchema(t.gateway.bus);
+  await t.gateway.sink.write(DATA);
+});
+afterAll(() => t?.close());
+
+/** Every field of every object type the gateway serves (introspection's own types aside), as `Type.field`. */
+function schemaFields(s: GraphQLSchema): string[] {
+  return Object.values(s.getTypeMap())
+    .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
+    .flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+}
+
+/** How to reach each type from a root: the first path a breadth-first walk finds (`customer` before `customers`). */
+function pathsFrom(root: GraphQLObjectType): Map<string, string[]> {
+  const paths = new Map<string, string[]>([[root.name, []]]);
+  const queue: GraphQLObjectType[] = [root];
+  while (queue.length > 0) {
+    const type = queue.shift()!;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isObjectType(named) || paths.has(named.name)) continue;
+      paths.set(named.name, [...paths.get(type.name)!, field.name]);
+      queue.push(named);
+    }
+  }
+  return paths;
+}
+
+/** A selection of `fields` at the end of `path`; root fields take their arguments, objects a `__typename`. */
+function selection(path: readonly string[], leaf: string): string {
+  const [head, ...rest] = path;
+  if (head === undefined) return leaf;
+  return `${head}${ROOT_ARGS[head] ?? ''} { ${selection(rest, leaf)} }`;
+}
+
+function leafOf(type: GraphQLObjectType, field: string): string {
+  const args = type.name === 'Query' || type.name === 'Subscription' ? (ROOT_ARGS[field] ?? '') : '';
+  return `${field}${args}${isLeafType(getNamedType(type.getFields()[field]!.type)) ? '' : ' { __typename }'}`;
+}
+
+/** The values at `path` in `data`, lists flattened. */
+function valuesAt(data: unknown, path: readonly string[]): unknown[] {
+  let values: unknown[] = [data];
+  for (const segment of path) {
+    values = values.flatMap((v) => {
+      if (v === null || v === undefined) return [null];
+      const next = (v as Record<string, unknown>)[segment];
+      return Array.isArray(next) ? next : [next];
+    });
+  }
+  return values;
+}
+
+type Errors = NonNullable<GraphQLResponse<unknown>['errors']>;
+
+/**
+ * Checks one cell of the table: `values` are the field's values in the answer, `errors` its errors. An
+ * error concerns the field when it was raised at the field or at a field on its path.
+ */
+function expectDecision(decision: Decision, values: unknown[], errors: Errors, fieldPath: readonly string[]): void {
+  const concerning = errors.filter((e) => {
+    const at = (e.path ?? []).filter((p) => typeof p === 'string').join('.');
+    return at.length > 0 && `${fieldPath.join('.')}.`.startsWith(`${at}.`);
+  });
+  if (decision === FORBIDDEN) {
+    expect(values.every((v) => v === null || v === undefined)).toBe(true);
+    expect(concerning.length).toBeGreaterThan(0);
+    expect(concerning.map((e) => e.extensions?.['code'])).toEqual(concerning.map(() => 'FORBIDDEN'));
+  } else {
+    expect(concerning).toEqual([]);
+    expect(values.some((v) => v !== null && v !== undefined)).toBe(true);
+  }
+}
+
+const CELLS = Object.entries(ROLE_FIELD_TABLE).flatMap(([field, cells]) => COLUMNS.map((role, i) => [role, field, cells[i]!] as const));
+
+describe('the table covers the schema', () => {
+  test('every field of every type has a row, and every row names a field', () => {
+    const fields = schemaFields(schema);
+    expect({ missing: fields.filter((f) => !(f in ROLE_FIELD_TABLE)), gone: Object.keys(ROLE_FIELD_TABLE).filter((f) => !fields.includes(f)) }).toEqual({ missing: [], gone: [] });
+  });
+
+  test('every role has a column, and every row a decision per column', () => {
+    expect([...COLUMNS].sort()).toEqual([...ROLES].sort());
+    for (const [field, cells] of Object.entries(ROLE_FIELD_TABLE)) expect({ field, cells: cells.length }).toEqual({ field, cells: COLUMNS.length });
+  });
+
+  test('docs/security.md shows the table as printed from the fixture', async () => {
+    if (process.env['UPDATE_DOCS'] === '1') await reprintRoleFieldTable();
+    expect(await documentedRoleFieldTable()).toBe(printRoleFieldTable());
+  });
+});
+
+describe('over HTTP', () => {
+  test.each(CELLS)('%s: %s is %s', async (role, field, decision) => {
+    const [typeName, fieldName] = field.split('.') as [string, string];
+    const type = schema.getType(typeName) as GraphQLObjectType;
+    // Subscription fields run over WebSocket (below); over HTTP only the root fields' data types are reachable from Query.
+    if (typeName === 'Subscription') return;
+    const path = pathsFrom(schema.getQueryType()!).get(typeName);
+    if (!path) throw new Error(`${typeName} cannot be reached from Query`);
+    const res = await t.graphql(`{ ${selection(path, leafOf(type, fieldName))} }`, undefined, { 'x-api-key': keyOf(role) });
+    // One field is asked: every error in the answer is about it.
+    expect((res.errors ?? []).filter((e) => e.extensions?.['code'] !== 'FORBIDDEN')).toEqual([]);
+    expectDecision(decision, valuesAt(res.data, [...path, fieldName]), res.errors ?? [], [...path, fieldName]);
+  });
+});
+
+describe('through federation _entities', () => {
+  // Every type but the roots' own is part of a customer.
+  const customerCells = CELLS.filter(([, field]) => !['Query', 'Subscription', '_Service'].includes(field.split('.')[0]!));
+
+  test.each(customerCells)('%s: %s is %s', async (role, field, decision) => {
+    const [typeName, fieldName] = field.split('.') as [string, string];
+    const type = schema.getType(typeName) as GraphQLObjectType;
+    const path = pathsFrom(schema.getType('Customer') as GraphQLObjectType).get(typeName);
+    if (!path) throw new Error(`${typeName} cannot be reached from Customer`);
+    const query = `{ _entities${ROOT_ARGS['_entities']} { ... on Customer { ${selection(path, leafOf(type, fieldName))} } } }`;
+    const res = await t.graphql(query, undefined, { 'x-api-key': keyOf(role) });
+    expect((res.errors ?? []).filter((e) => e.extensions?.['code'] !== 'FORBIDDEN')).toEqual([]);
+    expectDecision(decision, valuesAt(res.data, ['_entities', ...path, fieldName]), res.errors ?? [], ['_entities', ...path, fieldName]);
+  });
+});
+
+describe('over WebSocket: the subscription and the fields it pushes', () => {
+  const pushes = new Map<Role, Array<{ data?: unknown; errors?: Errors }>>();
+
+  beforeAll(async () => {
+    const event = schema.getType('ActivityEvent') as GraphQLObjectType;
+    const fields = Object.keys(event.getFields()).join(' ');
+    for (const role of COLUMNS) {
+      const ws = await RawGraphqlWs.connect(t.url, { apiKey: keyOf(role) });
+      expect(await ws.next()).toEqual({ type: 'connection_ack' });
+      const before = t.gateway.bus.subscriberCount();
+      ws.subscribe('1', `subscription { customerActivity${ROOT_ARGS['customerActivity']} { ${fields} } }`);
+      for (let i = 0; i < 500 && t.gateway.bus.subscriberCount() === before; i++) await new Promise((r) => setTimeout(r, 10));
+      // The same kinds of activity as the fixture, new: one push of each.
+      await t.gateway.sink.write(DATA.filter(isActivity).map((r) => ({ ...r, row: { ...r.row, ...renamed(r, role) } }) as IngestRecord));
+      const received = [];
+      for (let i = 0; i < DATA.length - 1; i++) received.push((await ws.next()) as { payload: { data?: unknown; errors?: Errors } });
+      ws.close();
+      pushes.set(role, received.map((m) => m.payload));
+    }
+  });
+
+  const subscriptionCells = CELLS.filter(([, field]) => field.startsWith('Subscription.') || field.startsWith('ActivityEvent.'));
+
+  test.each(subscriptionCells)('%s: %s is %s', (role, field, decision) => {
+    const [typeName, fieldName] = field.split('.') as [string, string];
+    const received = pushes.get(role)!;
+    expect(received).toHaveLength(DATA.length - 1);
+    const path = typeName === 'Subscription' ? [fieldName] : ['customerActivity', fieldName];
+    // The subscription asks every field at once: each push's errors are sorted to the fields they concern.
+    const values = received.flatMap((p) => valuesAt(p.data ?? null, path));
+    expectDecision(decision, values, received.flatMap((p) => p.errors ?? []), path);
+  });
+});
+
+type ActivityRecord = Extract<IngestRecord, { kind: 'order' | 'email' | 'weblog' }>;
+const isActivity = (r: IngestRecord): r is ActivityRecord => r.kind === 'order' || r.kind === 'email' || r.kind === 'weblog';
+
+/** A copy of a fixture record under new keys, so that it is new activity (keys are per role and run). */
+function renamed(record: ActivityRecord, role: Role): Record<string, unknown> {
+  switch (record.kind) {
+    case 'order':
+      return { order_id: `${record.row.order_id}-${role}` };
+    case 'email':
+      return { email_id: `${record.row.email_id}-${role}` };
+    case 'weblog':
+      return { event_key: `${record.row.event_key}-${role}` };
+  }
+}
