@@ -70,6 +70,9 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       DEMO: 'false',
       RATE_LIMIT_SUPPORT: '0',
       RATE_LIMIT_PERSONALISATION: '0',
+      // The fan-out bench opens BENCH_SUBSCRIBERS sockets, all anonymous from one address.
+      WS_MAX_CONNECTIONS_PER_CREDENTIAL: '0',
+      WS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
