@@ -32,7 +32,7 @@ export interface AdmissionOptions {
  * out parsed and validated, so no transport parses or validates again.
  */
 export class Admission {
-  readonly documents: DocumentAdmission;
+  private readonly documents: DocumentAdmission;
   private readonly connections: CredentialCaps;
   private readonly operations: CredentialCaps;
 
