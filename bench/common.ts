@@ -87,7 +87,10 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('gateway did not become ready within 120 s');
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('gateway did not become ready within 120 s (a first start may migrate or rebuild the rollups: start it once by hand)');
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -1,6 +1,7 @@
 import { InProcessActivityBus } from '../src/activity/bus';
 import { loadConfig } from '../src/config';
 import { loadDemo } from '../src/ingest/demo/demo';
+import { ensureRollups } from '../src/ingest/rollup/rebuild';
 import { IngestSink } from '../src/ingest/sink';
 import { createLogger } from '../src/logger';
 import { createClickHouseStore } from '../src/store/clickhouse';
@@ -19,6 +20,10 @@ export async function load(): Promise<void> {
   try {
     await migrate(store);
     const sink = new IngestSink(store, new InProcessActivityBus(), { batchRows: 200_000, flushMs: 200 }, logger);
+    // As the gateway does before its sink takes writes: the load then keeps the rollups current as it goes,
+    // and the first gateway start finds nothing to rebuild.
+    await sink.resumeVersions();
+    await ensureRollups(store, sink.nextVersion(), logger);
     const result = await loadDemo(sink, store, { customers: settings.customers, seed: settings.seed, tricklePerSec: 0 }, logger);
     await sink.close();
     const [counts] = await store.query<Record<string, number>>(

@@ -8,7 +8,7 @@ import type { IngestRecord, Origin } from './records';
 import type { Checkpoint } from './checkpoints';
 import { repairCustomers } from './rollup/rebuild';
 import { writeBatch } from './rollup/writer';
-import { checkRecord } from './validation';
+import { checkRecord, storableCustomer } from './validation';
 
 export interface SinkOptions {
   /** Flush as soon as this many rows wait. Default 50,000. */
@@ -174,7 +174,8 @@ export class IngestSink {
   write(records: readonly IngestRecord[], checkpoint?: Checkpoint, setAside?: SetAsideHook): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The ingest sink is closed; the records were not written.'));
     const b = this.batch;
-    for (const record of records) {
+    for (const given of records) {
+      const record = given.kind === 'customer' ? { ...given, row: storableCustomer(given.row) } : given;
       if (record.kind === 'rejected') this.setAsideCounted(record, 'source', record.reason);
       const reason = this.options.validate === false ? null : checkRecord(record, this.maxStringBytes);
       if (reason !== null) {

@@ -141,7 +141,7 @@ export function checkRecord(record: IngestRecord, maxStringBytes: number): strin
         const reason = str(f, r[f]);
         if (reason) return reason;
       }
-      if (r.dob !== null && !(DAY.test(r.dob) && r.dob >= MIN_DAY && r.dob <= MAX_DAY)) return 'dob: not a day from 1900-01-01 to 2299-12-31';
+      if (r.dob !== null && !DAY.test(r.dob)) return 'dob: not a YYYY-MM-DD day';
       return null;
     }
     case 'order': {
@@ -172,3 +172,11 @@ export function checkRecord(record: IngestRecord, maxStringBytes: number): strin
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A customer's row as it can be stored: a date of birth outside what Date32 holds (1900-2299) is left out,
+ * as the MongoDB mapping does, rather than stored as the nearest date it can hold.
+ */
+export function storableCustomer<R extends { dob: string | null }>(row: R): R {
+  return row.dob !== null && DAY.test(row.dob) && (row.dob < MIN_DAY || row.dob > MAX_DAY) ? { ...row, dob: null } : row;
+}

@@ -83,6 +83,15 @@ describe('a record the engine would refuse never holds back the others', () => {
     expect(sink.stats.setAside).toBe(4);
   });
 
+  test('a date of birth outside what the column holds is left out, and the customer kept', async () => {
+    const { sink } = sinkOn(t.gateway.store);
+    await sink.write([customer('SD1', 'Ada', { dob: '1815-12-10' })]);
+    await sink.close();
+    const [r] = await rollups('SD1');
+    expect(r!.details).toMatchObject({ first_name: 'Ada', dob: null });
+    await expectRollupsMatchSources(t.gateway.store, ['SD1']);
+  });
+
   test('refused by the engine: the batch is split, the rest committed, the refused record set aside with the engine reason', async () => {
     // With the checks off, the lone surrogate reaches ClickHouse, which refuses the customers insert.
     const { sink, log } = sinkOn(t.gateway.store, { validate: false });
