@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { ClickHouseStore } from '../store/clickhouse';
 import { SharedBatcher } from './batcher';
 import { searchCustomers } from './customer.loader';
-import { profileBatch, profileCacheKey, type ProfileKey } from './parts';
-import type { CustomerRollup } from './rollup.part';
+import { profileBatch, profileCacheKey, type ProfileKey, type ProfileValue } from './parts';
+import type { CustomerRollup, WebError } from './rollup.part';
 import type { TimelineArgs, TimelinePage } from './timeline.part';
 
 /**
@@ -24,12 +24,12 @@ export interface LoaderOptions {
   maxQueuedKeys?: number;
 }
 
-type Batch = (keys: readonly ProfileKey[], signal?: AbortSignal) => Promise<Array<CustomerRollup | TimelinePage>>;
+type Batch = (keys: readonly ProfileKey[], signal?: AbortSignal) => Promise<Array<ProfileValue>>;
 
 /** Built once per gateway; `create()` makes the loaders of one request. */
 export class LoaderFactory {
   private readonly batch: Batch;
-  private readonly shared: SharedBatcher<ProfileKey, CustomerRollup | TimelinePage> | null = null;
+  private readonly shared: SharedBatcher<ProfileKey, ProfileValue> | null = null;
 
   constructor(
     private readonly store: ClickHouseStore,
@@ -40,7 +40,7 @@ export class LoaderFactory {
       this.batch = direct;
       return;
     }
-    const batcher = new SharedBatcher<ProfileKey, CustomerRollup | TimelinePage>((keys, signal) => direct(keys, signal), {
+    const batcher = new SharedBatcher<ProfileKey, ProfileValue>((keys, signal) => direct(keys, signal), {
       maxInFlight: options.maxInFlight ?? 1,
       maxKeys: options.maxKeys ?? 1_000,
       maxQueuedKeys: options.maxQueuedKeys ?? 10_000,
@@ -61,7 +61,7 @@ export class LoaderFactory {
    * dropped and its queries abandoned.
    */
   create(signal?: AbortSignal) {
-    const profile = new DataLoader<ProfileKey, CustomerRollup | TimelinePage, string>((keys) => this.batch(keys, signal), {
+    const profile = new DataLoader<ProfileKey, ProfileValue, string>((keys) => this.batch(keys, signal), {
       batch: this.options.mode !== 'naive',
       cacheKeyFn: profileCacheKey,
     });
@@ -70,6 +70,7 @@ export class LoaderFactory {
       /** Starts (or joins) the load of a part; the prefetch calls it with the keys the field resolvers will ask. */
       load: (key: ProfileKey) => profile.load(key),
       rollup: (id: string) => profile.load({ part: 'rollup', id }) as Promise<CustomerRollup>,
+      errors: (id: string) => profile.load({ part: 'errors', id }) as Promise<WebError[]>,
       timeline: (id: string, args: TimelineArgs) => profile.load({ part: 'timeline', id, args }) as Promise<TimelinePage>,
       /** Not batched: a search is one query of its own. */
       search: (query: string, first: number) => searchCustomers(store, query, first),

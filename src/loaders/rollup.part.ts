@@ -47,23 +47,24 @@ export interface CustomerRollup {
   /** Every product, most purchases first, ties by name. */
   favourites: FavouriteProduct[];
   lastActivity: LastActivity;
-  /** Every error group, newest first. */
-  errors: WebError[];
 }
 
 /**
  * The rollup branch of a profile query: one row per customer, merged from however many parts hold it. Its
- * columns match the timeline branch's (timeline.part.ts): `a` is the profile JSON the sink derived, `b` the
- * page-view parts as JSON [visit ms, login ms, [[error groups], [last seen ms]], {error group: count}].
+ * columns match the timeline branch's (timeline.part.ts): `a` is the profile JSON the sink derived, `ms` and
+ * `ms2` the last visit and login. Each column read costs the engine a range read per customer, so the page-view
+ * errors, which a storefront never asks, are a branch of their own (ERRORS_BRANCH).
  */
 export const ROLLUP_BRANCH = (part: number, ids: string) => `
-SELECT ${part} AS part, user_id, argMaxMerge(profile) AS a,
-       toJSONString(tuple(toUnixTimestamp64Milli(max(last_visit)), toUnixTimestamp64Milli(max(last_login)),
-                          maxMap(error_seen), uniqExactMapMerge(error_count))) AS b,
-       toInt64(0) AS ms, '' AS t, '' AS k
+SELECT ${part} AS part, user_id, argMaxMerge(profile) AS a, '' AS b,
+       toUnixTimestamp64Milli(max(last_visit)) AS ms, toUnixTimestamp64Milli(max(last_login)) AS ms2, '' AS t, '' AS k
 FROM customer_rollup WHERE user_id IN {${ids}:Array(String)} GROUP BY user_id`;
 
-type WebParts = [visit: number | null, login: number | null, seen: [string[], number[]], counts: Record<string, number>];
+/** The errors branch: `a` is [[error groups], [last seen ms]] and {error group: count} as JSON. */
+export const ERRORS_BRANCH = (part: number, ids: string) => `
+SELECT ${part} AS part, user_id, toJSONString(tuple(maxMap(error_seen), uniqExactMapMerge(error_count))) AS a, '' AS b,
+       NULL AS ms, NULL AS ms2, '' AS t, '' AS k
+FROM customer_rollup WHERE user_id IN {${ids}:Array(String)} GROUP BY user_id`;
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -82,16 +83,20 @@ export function purchaseStats(online: ChannelStats, instore: ChannelStats): Purc
   };
 }
 
-export function decodeRollup(id: string, profileJson: string, webJson: string): CustomerRollup {
-  const doc: ProfileDoc = profileJson === '' ? EMPTY_PROFILE : (JSON.parse(profileJson) as ProfileDoc);
-  const [visit, login, [groups, seen], counts] = JSON.parse(webJson) as WebParts;
-  const online = channelStats(doc.on);
-  const instore = channelStats(doc.in);
+/** A customer's page-view errors, every group, newest first. */
+export function decodeErrors(json: string): WebError[] {
+  const [[groups, seen], counts] = JSON.parse(json) as [[string[], number[]], Record<string, number>];
   const errors = groups.map((group, i) => {
     const [message, page] = parseErrorGroupKey(group);
     return { message, page, lastSeen: new Date(seen[i]!), occurrences: counts[group] ?? 0 };
   });
-  errors.sort((x, y) => y.lastSeen.getTime() - x.lastSeen.getTime() || compareCodePoints(x.message, y.message) || compareCodePoints(x.page, y.page));
+  return errors.sort((x, y) => y.lastSeen.getTime() - x.lastSeen.getTime() || compareCodePoints(x.message, y.message) || compareCodePoints(x.page, y.page));
+}
+
+export function decodeRollup(id: string, profileJson: string, visit: number | null, login: number | null): CustomerRollup {
+  const doc: ProfileDoc = profileJson === '' ? EMPTY_PROFILE : (JSON.parse(profileJson) as ProfileDoc);
+  const online = channelStats(doc.on);
+  const instore = channelStats(doc.in);
   return {
     id,
     details: doc.c,
@@ -106,9 +111,8 @@ export function decodeRollup(id: string, profileJson: string, webJson: string): 
       lastWebsiteVisit: date(visit),
       lastLogin: date(login),
     },
-    errors,
   };
 }
 
 /** The rollup of a customer nothing has been stored for. */
-export const emptyRollup = (id: string): CustomerRollup => decodeRollup(id, '', '[null,null,[[],[]],{}]');
+export const emptyRollup = (id: string): CustomerRollup => decodeRollup(id, '', null, null);

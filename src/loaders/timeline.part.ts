@@ -25,38 +25,36 @@ const PREVIOUS = 'previous';
  * With `after`, one more row from the other side of the cursor (the entry nearest to it, at or before it
  * in the timeline's order, within the same types) tells whether there is a previous page.
  * Its columns match the rollup branch's (rollup.part.ts): `a` is the payload, `ms`, `t`, `k` the position.
+ * The SQL holds only the conditions the arguments need: a condition that is true for every row (no type
+ * filter, no cursor) still costs the engine its evaluation per row, about a third of the read (BENCHMARKS.md).
  */
-export const TIMELINE_BRANCH = (part: number, p: string) => `
-SELECT ${part} AS part, user_id, payload AS a, '' AS b, toUnixTimestamp64Milli(at) AS ms, toString(type) AS t, key AS k
+export function timelineBranch(part: number, p: string, { first, after, types }: TimelineArgs): { sql: string; params: Record<string, unknown> } {
+  const filters = [`user_id IN {${p}ids:Array(String)}`, ...(types ? [`has({${p}types:Array(String)}, type)`] : [])];
+  const position = `(toUnixTimestamp64Milli(at), type, key)`;
+  const cursor = `({${p}after_ms:Int64}, {${p}after_type:String}, {${p}after_key:String})`;
+  const page = `
+SELECT ${part} AS part, user_id, payload AS a, '' AS b, toUnixTimestamp64Milli(at) AS ms, NULL AS ms2, toString(type) AS t, key AS k
 FROM (
     SELECT user_id, at, type, key, payload FROM activity FINAL
-    WHERE user_id IN {${p}ids:Array(String)}
-      AND ({${p}all_types:Bool} OR has({${p}types:Array(String)}, type))
-      AND ({${p}from_start:Bool} OR (toUnixTimestamp64Milli(at), type, key) < ({${p}after_ms:Int64}, {${p}after_type:String}, {${p}after_key:String}))
+    WHERE ${[...filters, ...(after ? [`${position} < ${cursor}`] : [])].join(' AND ')}
     ORDER BY user_id, at DESC, type DESC, key DESC
     LIMIT {${p}limit:UInt32} BY user_id
-)
-UNION ALL
-SELECT ${part} AS part, user_id, '' AS a, '${PREVIOUS}' AS b, toUnixTimestamp64Milli(at) AS ms, toString(type) AS t, key AS k
+)`;
+  const previous = `
+SELECT ${part} AS part, user_id, '' AS a, '${PREVIOUS}' AS b, toUnixTimestamp64Milli(at) AS ms, NULL AS ms2, toString(type) AS t, key AS k
 FROM (
     SELECT user_id, at, type, key FROM activity FINAL
-    WHERE NOT {${p}from_start:Bool} AND user_id IN {${p}ids:Array(String)}
-      AND ({${p}all_types:Bool} OR has({${p}types:Array(String)}, type))
-      AND (toUnixTimestamp64Milli(at), type, key) >= ({${p}after_ms:Int64}, {${p}after_type:String}, {${p}after_key:String})
+    WHERE ${[...filters, `${position} >= ${cursor}`].join(' AND ')}
     ORDER BY user_id, at, type, key
     LIMIT 1 BY user_id
 )`;
-
-export function timelineParams(p: string, ids: readonly string[], { first, after, types }: TimelineArgs): Record<string, unknown> {
   return {
-    [`${p}ids`]: ids,
-    [`${p}all_types`]: types === null,
-    [`${p}types`]: types ?? [],
-    [`${p}from_start`]: after === null,
-    [`${p}after_ms`]: after?.ms ?? 0,
-    [`${p}after_type`]: after?.type ?? '',
-    [`${p}after_key`]: after?.key ?? '',
-    [`${p}limit`]: first + 1,
+    sql: after ? `${page}\nUNION ALL${previous}` : page,
+    params: {
+      [`${p}limit`]: first + 1,
+      ...(types ? { [`${p}types`]: types } : {}),
+      ...(after ? { [`${p}after_ms`]: after.ms, [`${p}after_type`]: after.type, [`${p}after_key`]: after.key } : {}),
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import type { CustomerDetails } from '../store/rollup';
  */
 export interface ReferenceProfile {
   rollup: CustomerRollup;
+  errors: WebError[];
   timeline: TimelinePage['edges'][number]['node'][];
 }
 
@@ -108,8 +109,8 @@ export async function referenceProfiles(store: ClickHouseStore, ids: readonly st
           lastWebsiteVisit: date(view?.visit),
           lastLogin: date(view?.login),
         },
-        errors: (errors.get(id) ?? []).map((e): WebError => ({ message: e.message, page: e.page, lastSeen: new Date(e.last_ms), occurrences: e.occurrences })),
       },
+      errors: (errors.get(id) ?? []).map((e): WebError => ({ message: e.message, page: e.page, lastSeen: new Date(e.last_ms), occurrences: e.occurrences })),
       timeline: (timeline.get(id) ?? []).map((r) => activityEvent(id, r.type, r.ms, r.key, JSON.parse(r.payload) as ActivityDetail)),
     });
   }

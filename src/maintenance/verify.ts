@@ -1,6 +1,6 @@
 import type { ActivityEvent } from '../activity/activity';
 import { profileBatch } from '../loaders/parts';
-import type { CustomerRollup } from '../loaders/rollup.part';
+import type { CustomerRollup, WebError } from '../loaders/rollup.part';
 import type { TimelinePage } from '../loaders/timeline.part';
 import type { ClickHouseStore } from '../store/clickhouse';
 import { referenceProfiles } from './reference';
@@ -76,13 +76,16 @@ export async function verifyProfiles(store: ClickHouseStore, ids: readonly strin
     const reference = await referenceProfiles(store, chunk);
     const served = await load([
       ...chunk.map((id) => ({ part: 'rollup' as const, id })),
+      ...chunk.map((id) => ({ part: 'errors' as const, id })),
       ...chunk.map((id) => ({ part: 'timeline' as const, id, args: { first: WHOLE_TIMELINE, after: null, types: null } })),
     ]);
     chunk.forEach((id, j) => {
       const expected = reference.get(id)!;
       const rollup = served[j] as CustomerRollup;
-      const page = served[chunk.length + j] as TimelinePage;
+      const errors = served[chunk.length + j] as WebError[];
+      const page = served[2 * chunk.length + j] as TimelinePage;
       fields += compare(id, '', expected.rollup, rollup, mismatches);
+      fields += compare(id, 'recentErrors', expected.errors, errors, mismatches);
       fields += compare(id, 'timeline', expected.timeline.map(comparableEvent), page.edges.map((e) => comparableEvent(e.node)), mismatches);
     });
   }

@@ -82,7 +82,7 @@ export class CustomerResolver {
     @Ctx() ctx: Context,
   ): Promise<WebError[]> {
     const n = listLimit({ limit }, ctx.limits);
-    return (await ctx.loaders.rollup(customer.id)).errors.slice(0, n);
+    return (await ctx.loaders.errors(customer.id)).slice(0, n);
   }
 }
 

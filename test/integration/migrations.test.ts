@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { ensureRollups } from '../../src/ingest/rollup/rebuild';
 import { createLogger } from '../../src/logger';
 import { profileBatch } from '../../src/loaders/parts';
-import type { CustomerRollup } from '../../src/loaders/rollup.part';
+import type { CustomerRollup, WebError } from '../../src/loaders/rollup.part';
 import type { TimelinePage } from '../../src/loaders/timeline.part';
 import { createClickHouseStore, type ClickHouseStore } from '../../src/store/clickhouse';
 import { migrate, MIGRATIONS_DIR, splitStatements } from '../../src/store/migrations';
@@ -113,17 +113,17 @@ test('003 moves orders, emails and page views into one activity table, again saf
   const logger = createLogger('silent');
   expect(await ensureRollups(store, 2, logger)).toMatchObject({ customers: 2 });
   expect(await ensureRollups(store, 3, logger)).toBeNull();
-  const [c1, c2, page] = (await profileBatch(store)([
+  const [c1, c2errors, page] = (await profileBatch(store)([
     { part: 'rollup', id: 'C1' },
-    { part: 'rollup', id: 'C2' },
+    { part: 'errors', id: 'C2' },
     { part: 'timeline', id: 'C1', args: { first: 10, after: null, types: null } },
-  ])) as [CustomerRollup, CustomerRollup, TimelinePage];
+  ])) as [CustomerRollup, WebError[], TimelinePage];
   expect(c1.details?.first_name).toBe('Ada');
   expect(c1.purchaseStats).toMatchObject({ totalOrders: 1, totalItems: 1, totalSpent: 10 });
   expect(c1.favourites).toEqual([{ productName: 'SHIRT', purchases: 1 }]);
   expect(c1.lastActivity.lastEmailOpened).toEqual(new Date(1_700_000_000_000));
   expect(c1.lastActivity.lastWebsiteVisit).toEqual(new Date(1_700_000_000_000));
-  expect(c2.errors).toEqual([{ message: 'Timeout', page: 'cart.html', lastSeen: new Date(1_700_000_000_001), occurrences: 1 }]);
+  expect(c2errors).toEqual([{ message: 'Timeout', page: 'cart.html', lastSeen: new Date(1_700_000_000_001), occurrences: 1 }]);
   // All three at the same millisecond: ties by type, descending.
   expect(page.edges.map((e) => e.node.type)).toEqual(['WEBSITE_VISIT', 'ONLINE_ORDER', 'EMAIL_SENT']);
 });

@@ -10,7 +10,7 @@ import type { Channel, IngestRecord, OrderRow } from '../../src/ingest/records';
 import { IngestSink } from '../../src/ingest/sink';
 import { createLogger } from '../../src/logger';
 import { profileBatch } from '../../src/loaders/parts';
-import type { CustomerRollup } from '../../src/loaders/rollup.part';
+import type { CustomerRollup, WebError } from '../../src/loaders/rollup.part';
 import { verifyProfiles } from '../../src/maintenance/verify';
 import type { ClickHouseStore } from '../../src/store/clickhouse';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
@@ -227,7 +227,7 @@ function blankCustomer(id: string) {
   return { id, source_id: `m-${id}`, first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null };
 }
 
-function served(r: CustomerRollup, timeline: number) {
+function served(r: CustomerRollup, errors: WebError[], timeline: number) {
   const ms = (d: Date | null) => (d === null ? null : d.getTime());
   const channel = (s: CustomerRollup['purchaseStats']['online']) => ({ orders: s.orders, items: s.items, amount: s.amountSpent, last: ms(s.lastOrderAt) });
   return {
@@ -239,7 +239,7 @@ function served(r: CustomerRollup, timeline: number) {
     emails: [ms(r.lastActivity.lastEmailSent), ms(r.lastActivity.lastEmailOpened), ms(r.lastActivity.lastEmailClicked)],
     visit: ms(r.lastActivity.lastWebsiteVisit),
     login: ms(r.lastActivity.lastLogin),
-    errors: r.errors.map((e) => [JSON.stringify([e.message, e.page]), e.lastSeen.getTime(), e.occurrences]).sort(),
+    errors: errors.map((e) => [JSON.stringify([e.message, e.page]), e.lastSeen.getTime(), e.occurrences]).sort(),
     timeline,
     id: r.id,
   };
@@ -290,12 +290,14 @@ test('random histories: the rollups equal the sources after inserts, updates, mo
       const load = profileBatch(t.gateway.store);
       const values = await load([
         ...ids.map((id) => ({ part: 'rollup' as const, id })),
+        ...ids.map((id) => ({ part: 'errors' as const, id })),
         ...ids.map((id) => ({ part: 'timeline' as const, id, args: { first: 10_000, after: null, types: null } })),
       ]);
       for (let c = 0; c < CUSTOMERS; c++) {
         const rollup = values[c] as CustomerRollup;
-        const timeline = (values[CUSTOMERS + c] as { edges: unknown[] }).edges.length;
-        const actual = served(rollup, timeline);
+        const errors = values[CUSTOMERS + c] as WebError[];
+        const timeline = (values[2 * CUSTOMERS + c] as { edges: unknown[] }).edges.length;
+        const actual = served(rollup, errors, timeline);
         const expected = history.expected(c);
         // Money is compared to the cent: the engine and this test sum in different orders.
         for (const ch of ['online', 'instore'] as const) {
