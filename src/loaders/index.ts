@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { ClickHouseStore } from '../store/clickhouse';
 import { SharedBatcher } from './batcher';
 import { searchCustomers } from './customer.loader';
+import { rejectedRecords } from './rejected.loader';
 import { profileBatch, profileCacheKey, type ProfileKey, type ProfileValue } from './parts';
 import type { CustomerRollup, WebError } from './rollup.part';
 import type { TimelineArgs, TimelinePage } from './timeline.part';
@@ -74,6 +75,8 @@ export class LoaderFactory {
       timeline: (id: string, args: TimelineArgs) => profile.load({ part: 'timeline', id, args }) as Promise<TimelinePage>,
       /** Not batched: a search is one query of its own. */
       search: (query: string, first: number) => searchCustomers(store, query, first),
+      /** Not batched: support asks for one customer's set-aside records at a time. */
+      rejected: (customerId: string, source: string | null, first: number) => rejectedRecords(store, customerId, source, first),
     };
   }
 }

@@ -208,6 +208,14 @@ test('an update whose new version does not map leaves the previous one in the pr
   });
   const res = await t.graphql(IngestedProfilesDocument, { ids: ['V2'] });
   expect(res.data?.customers[0]?.purchaseStats).toMatchObject({ totalOrders: 1, totalSpent: 25 });
+  // Support sees it on the customer too.
+  const asked = await t.graphql<{ rejectedRecords: Array<{ source: string; key: string; reason: string }> }>(
+    'query($id: ID!) { rejectedRecords(customerId: $id) { source key reason } }',
+    { id: 'V2' },
+  );
+  expect(asked.data?.rejectedRecords).toEqual([
+    { source: 'mongo:online_orders', key: insertedId.toHexString(), reason: 'items[0].price: expected a number, got string; the profile keeps showing its previous version' },
+  ]);
 });
 
 test('a restart resumes from the stored resume token: nothing lost, nothing counted twice', async () => {
