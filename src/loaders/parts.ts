@@ -134,7 +134,7 @@ export function profileBatch(store: ClickHouseStore) {
     const errors = new Map<string, WebError[]>();
     const pages = new Map<string, TimelineRow[]>();
     for (const r of rows) {
-      if (r.part === ROLLUP_PART) rollups.set(r.user_id, decodeRollup(r.user_id, r.a, r.ms, r.ms2));
+      if (r.part === ROLLUP_PART) rollups.set(r.user_id, decodeRollup(r.user_id, r.a, r.b ?? '', r.ms, r.ms2));
       else if (r.part === ERRORS_PART) errors.set(r.user_id, decodeErrors(r.a));
       else {
         const key = `${r.part}\u0000${r.user_id}`;

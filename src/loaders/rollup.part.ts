@@ -1,4 +1,4 @@
-import { compareCodePoints, EMPTY_PROFILE, parseErrorGroupKey, type ChannelTotals, type CustomerDetails, type ProfileDoc } from '../store/rollup';
+import { compareCodePoints, EMPTY_PROFILE, NO_EMAILS, type EmailDates, parseErrorGroupKey, type ChannelTotals, type CustomerDetails, type ProfileDoc } from '../store/rollup';
 
 export interface ChannelStats {
   orders: number;
@@ -51,12 +51,12 @@ export interface CustomerRollup {
 
 /**
  * The rollup branch of a profile query: one row per customer, merged from however many parts hold it. Its
- * columns match the timeline branch's (timeline.part.ts): `a` is the profile JSON the sink derived, `ms` and
- * `ms2` the last visit and login. Each column read costs the engine a range read per customer, so the page-view
+ * columns match the timeline branch's (timeline.part.ts): `a` and `b` are the MongoDB and email parts of the
+ * profile the sink derived (JSON), `ms` and `ms2` the last visit and login. Each column read costs the engine a range read per customer, so the page-view
  * errors, which a storefront never asks, are a branch of their own (ERRORS_BRANCH).
  */
 export const ROLLUP_BRANCH = (part: number, ids: string) => `
-SELECT ${part} AS part, user_id, argMaxMerge(profile) AS a, '' AS b,
+SELECT ${part} AS part, user_id, argMaxMerge(profile) AS a, argMaxMerge(email_profile) AS b,
        toUnixTimestamp64Milli(max(last_visit)) AS ms, toUnixTimestamp64Milli(max(last_login)) AS ms2, '' AS t, '' AS k
 FROM customer_rollup WHERE user_id IN {${ids}:Array(String)} GROUP BY user_id`;
 
@@ -93,8 +93,9 @@ export function decodeErrors(json: string): WebError[] {
   return errors.sort((x, y) => y.lastSeen.getTime() - x.lastSeen.getTime() || compareCodePoints(x.message, y.message) || compareCodePoints(x.page, y.page));
 }
 
-export function decodeRollup(id: string, profileJson: string, visit: number | null, login: number | null): CustomerRollup {
+export function decodeRollup(id: string, profileJson: string, emailJson: string, visit: number | null, login: number | null): CustomerRollup {
   const doc: ProfileDoc = profileJson === '' ? EMPTY_PROFILE : (JSON.parse(profileJson) as ProfileDoc);
+  const em: EmailDates = emailJson === '' ? NO_EMAILS : (JSON.parse(emailJson) as EmailDates);
   const online = channelStats(doc.on);
   const instore = channelStats(doc.in);
   return {
@@ -105,9 +106,9 @@ export function decodeRollup(id: string, profileJson: string, visit: number | nu
     lastActivity: {
       lastInstoreOrder: instore.lastOrderAt,
       lastOnlineOrder: online.lastOrderAt,
-      lastEmailSent: date(doc.em[0]),
-      lastEmailOpened: date(doc.em[1]),
-      lastEmailClicked: date(doc.em[2]),
+      lastEmailSent: date(em[0]),
+      lastEmailOpened: date(em[1]),
+      lastEmailClicked: date(em[2]),
       lastWebsiteVisit: date(visit),
       lastLogin: date(login),
     },
@@ -115,4 +116,4 @@ export function decodeRollup(id: string, profileJson: string, visit: number | nu
 }
 
 /** The rollup of a customer nothing has been stored for. */
-export const emptyRollup = (id: string): CustomerRollup => decodeRollup(id, '', null, null);
+export const emptyRollup = (id: string): CustomerRollup => decodeRollup(id, '', '', null, null);

@@ -26,8 +26,9 @@ export type ChannelTotals = [orders: number, items: number, amount: number, last
 export type EmailDates = [sent: number | null, opened: number | null, clicked: number | null];
 
 /**
- * The profile parts that come from MongoDB and the email topic, derived by the sink from the customer's
- * state and stored as JSON in `customer_rollup.profile`. Page-view parts have columns of their own.
+ * The profile parts that come from MongoDB, derived by the sink from the customer's state and stored as JSON in
+ * `customer_rollup.profile`. The email part (EmailDates) is stored in `email_profile`, and page-view parts have
+ * columns of their own: each part is written only by the process that ingests its source.
  */
 export interface ProfileDoc {
   /** Null when the customer document does not exist (or was deleted). */
@@ -36,7 +37,6 @@ export interface ProfileDoc {
   in: ChannelTotals;
   /** Upper-cased product name and its order lines: most first, ties by name (byte order). */
   fav: Array<[name: string, purchases: number]>;
-  em: EmailDates;
 }
 
 export const EMPTY_PROFILE: ProfileDoc = {
@@ -44,8 +44,9 @@ export const EMPTY_PROFILE: ProfileDoc = {
   on: [0, 0, 0, null],
   in: [0, 0, 0, null],
   fav: [],
-  em: [null, null, null],
 };
+
+export const NO_EMAILS: EmailDates = [null, null, null];
 
 /** Compares strings by code point, which is the byte order of their UTF-8 (ClickHouse's order for String). */
 export function compareCodePoints(a: string, b: string): number {
@@ -72,13 +73,17 @@ export function parseErrorGroupKey(key: string): [message: string, page: string]
   return JSON.parse(key) as [string, string];
 }
 
-/** A row of `rollup_input`: a profile with its state, or one page view's contribution. */
+/** A row of `rollup_input`: the MongoDB part (profile and state), the email part, or one page view's contribution. */
 export interface RollupInputRow {
   user_id: string;
   has_profile?: 1;
   profile?: string;
   state?: string;
   version?: number;
+  has_email?: 1;
+  email_profile?: string;
+  email_state?: string;
+  email_version?: number;
   visit?: number;
   login?: number | null;
   error_group?: string;

@@ -4,15 +4,13 @@ import type { ClickHouseStore } from '../../store/clickhouse';
 import type { ActivityType } from '../../activity/activity';
 import { readCheckpoint } from '../checkpoints';
 import { rollupSourceRecords, WEB_TYPES } from './sources';
-import { emptyState, RollupBatch } from './state';
-
-const EMPTY_CUSTOMER = { first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null };
+import { RollupBatch } from './state';
 
 /**
  * The definition of the rollups. Change it whenever what the sink derives changes (profileOf, the state's
  * shape, the page-view parts): the next start rebuilds every rollup from the source tables.
  */
-export const ROLLUP_DEFINITION = 'rollups-1';
+export const ROLLUP_DEFINITION = 'rollups-2';
 const CHECKPOINT = 'rollups';
 
 /** Customers per rebuild step: one range read of each source table, then one insert. */
@@ -71,13 +69,9 @@ export async function repairCustomers(store: ClickHouseStore, ids: readonly stri
     const records = (await rollupSourceRecords(store, id, id)).filter((r) => r.kind !== 'weblog');
     const batch = new RollupBatch(new Map());
     for (const record of records) batch.apply(record);
+    // Every part is written, an empty one too, over whatever the interrupted batch left.
+    batch.touch(id);
     const { activity, rollup } = batch.finish(version);
-    // A customer with nothing left in the sources still gets a state: an empty one.
-    if (rollup.length === 0) {
-      const empty = new RollupBatch(new Map([[id, emptyState()]]));
-      empty.apply({ kind: 'customer', row: { ...EMPTY_CUSTOMER, id, source_id: '', version: 0, deleted: 1 } });
-      rollup.push(...empty.finish(version).rollup);
-    }
     const wanted = new Set(activity.map((a) => `${a.at}\u0000${a.type}\u0000${a.key}`));
     const stored = await store.query<{ at: number; type: ActivityType; key: string }>(
       'repairActivity',

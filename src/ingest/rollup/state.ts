@@ -42,7 +42,8 @@ export interface EmailEntry {
 }
 
 /**
- * A customer's MongoDB and email records as far as the profile needs them, kept in `customer_rollup.state`.
+ * A customer's MongoDB and email records as far as the profile needs them, kept in `customer_rollup`: the
+ * customer and orders in `state`, the emails in `email_state` (see StoredParts).
  * Because it holds each order's and email's contribution, an update or delete retracts exactly what the old
  * version added, and a maximum that loses its top (the latest order deleted) falls back to the next one.
  */
@@ -119,10 +120,27 @@ function emailDates(state: CustomerState): EmailDates {
   return dates;
 }
 
-/** The profile parts a state determines. */
+/** The MongoDB profile part a state determines. */
 export function profileOf(state: CustomerState): ProfileDoc {
-  return { c: state.c, on: channelTotals(state.on), in: channelTotals(state.in), fav: favourites(state), em: emailDates(state) };
+  return { c: state.c, on: channelTotals(state.on), in: channelTotals(state.in), fav: favourites(state) };
 }
+
+/** The email profile part a state determines. */
+export const emailProfileOf = emailDates;
+
+/**
+ * How a state is stored: its MongoDB part (the customer and orders) and its email part in columns of their own,
+ * each written only by a process that changed it. Two processes that write one customer at the same moment (the
+ * MongoDB feed on one gateway, a Kafka partition on another) then never overwrite each other's change.
+ */
+export const StoredParts = {
+  mongo: ({ cv, c, on, in: inStore }: CustomerState) => ({ cv, c, on, in: inStore }),
+  email: ({ e }: CustomerState) => ({ e }),
+  /** A state from its stored parts ('' for a part never written). */
+  join(mongo: string, email: string): CustomerState {
+    return { ...emptyState(), ...(mongo ? (JSON.parse(mongo) as Partial<CustomerState>) : {}), ...(email ? (JSON.parse(email) as Partial<CustomerState>) : {}) };
+  },
+};
 
 function details({ source_id: _source, version: _version, deleted: _deleted, ...rest }: CustomerRow): CustomerDetails {
   return rest;
@@ -148,7 +166,8 @@ export interface Effects {
  */
 export class RollupBatch {
   readonly effects: Effects = { activity: [], rollup: [], events: [], emails: [] };
-  private readonly changed = new Set<string>();
+  /** Customers whose MongoDB part, and whose email part, changed. */
+  private readonly changed = { mongo: new Set<string>(), email: new Set<string>() };
 
   /**
    * @param states the stored states of the customers the batch touches (read by the caller)
@@ -196,19 +215,33 @@ export class RollupBatch {
     }
   }
 
-  /** Adds a profile row, at `version`, for every customer whose state changed. */
+  /** Marks both parts of a customer's state changed, so that finish() writes them (a repair writes every part). */
+  touch(id: string): void {
+    this.state(id);
+    this.changed.mongo.add(id);
+    this.changed.email.add(id);
+  }
+
+  /** Adds a rollup row, at `version`, for every customer whose state changed, with the parts that changed. */
   finish(version: number): Effects {
-    for (const id of this.changed) {
+    for (const id of new Set([...this.changed.mongo, ...this.changed.email])) {
       const state = this.states.get(id)!;
-      this.effects.rollup.push({
-        user_id: id,
-        has_profile: 1,
-        profile: JSON.stringify(profileOf(state)),
-        state: JSON.stringify(state),
-        version,
-      });
+      const row: RollupInputRow = { user_id: id };
+      if (this.changed.mongo.has(id)) {
+        Object.assign(row, { has_profile: 1, profile: JSON.stringify(profileOf(state)), state: JSON.stringify(StoredParts.mongo(state)), version });
+      }
+      if (this.changed.email.has(id)) {
+        Object.assign(row, {
+          has_email: 1,
+          email_profile: JSON.stringify(emailProfileOf(state)),
+          email_state: JSON.stringify(StoredParts.email(state)),
+          email_version: version,
+        });
+      }
+      this.effects.rollup.push(row);
     }
-    this.changed.clear();
+    this.changed.mongo.clear();
+    this.changed.email.clear();
     return this.effects;
   }
 
@@ -224,7 +257,7 @@ export class RollupBatch {
     if (version < state.cv) return;
     state.cv = version;
     state.c = row.deleted ? null : details(row);
-    this.changed.add(row.id);
+    this.changed.mongo.add(row.id);
   }
 
   private order(row: OrderRow, announce: boolean): void {
@@ -241,14 +274,14 @@ export class RollupBatch {
       if (!existing) return;
       delete orders[row.order_id];
       this.vacate(row.user_id, existing.at, type, row.order_id, version);
-      this.changed.add(row.user_id);
+      this.changed.mongo.add(row.user_id);
       return;
     }
     const detail = orderDetail(row);
     orders[row.order_id] = { v: version, at: row.date, n: detail.items!, amt: detail.amount!, p: detail.products! };
     if (existing && existing.at !== row.date) this.vacate(row.user_id, existing.at, type, row.order_id, version);
     this.record(row.user_id, row.date, type, row.order_id, detail, version, announce && !existing);
-    this.changed.add(row.user_id);
+    this.changed.mongo.add(row.user_id);
   }
 
   private email(row: EmailRow, announce: boolean): void {
@@ -263,7 +296,7 @@ export class RollupBatch {
     if (existing && existing.at !== row.date) this.vacate(row.user_id, existing.at, ActivityType.EMAIL_SENT, row.email_id, version);
     const detail: ActivityDetail = { emailId: row.email_id, opened: row.opened === 1, clicked: row.clicked === 1 };
     this.record(row.user_id, row.date, ActivityType.EMAIL_SENT, row.email_id, detail, version, announce && !existing);
-    this.changed.add(row.user_id);
+    this.changed.email.add(row.user_id);
   }
 
   private weblog(row: WeblogRow, announce: boolean): void {

@@ -2,7 +2,7 @@ import type { ActivityEvent } from '../../activity/activity';
 import type { ClickHouseStore } from '../../store/clickhouse';
 import type { Checkpoint } from '../checkpoints';
 import type { CustomerRow, IngestRecord, Origin, OrderRow } from '../records';
-import { orphanKey, RollupBatch, type CustomerState } from './state';
+import { orphanKey, RollupBatch, StoredParts, type CustomerState } from './state';
 
 
 /** What `rejected_records.document` keeps of a record, at most. */
@@ -26,12 +26,13 @@ const READ_CHUNK = 5_000;
 export async function readStates(store: ClickHouseStore, ids: readonly string[]): Promise<Map<string, CustomerState>> {
   const states = new Map<string, CustomerState>();
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
-    const rows = await store.query<{ user_id: string; state: string }>(
+    const rows = await store.query<{ user_id: string; state: string; email_state: string }>(
       'rollupState',
-      `SELECT user_id, argMaxMerge(state) AS state FROM customer_rollup WHERE user_id IN {ids:Array(String)} GROUP BY user_id`,
+      `SELECT user_id, argMaxMerge(state) AS state, argMaxMerge(email_state) AS email_state
+       FROM customer_rollup WHERE user_id IN {ids:Array(String)} GROUP BY user_id`,
       { ids: ids.slice(i, i + READ_CHUNK) },
     );
-    for (const r of rows) if (r.state !== '') states.set(r.user_id, JSON.parse(r.state) as CustomerState);
+    for (const r of rows) if (r.state !== '' || r.email_state !== '') states.set(r.user_id, StoredParts.join(r.state, r.email_state));
   }
   return states;
 }

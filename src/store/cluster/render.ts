@@ -82,6 +82,9 @@ export class ClusterRenderer {
         if (this.placement(s.name).kind !== 'sharded') return [drop(s.name)];
         return [drop(s.name), drop(s.name + LOCAL_SUFFIX)];
       }
+      case 'dropView':
+        // A materialized view lives on every host, over that host's local tables.
+        return [`DROP VIEW ${ifExists(s.ifExists)}${s.name} ${on} SYNC`];
       case 'exchange': {
         const [a, b] = [this.placement(s.a).kind, this.placement(s.b).kind];
         if (a !== b || a === 'view') throw this.refuse(sql, `${s.a} and ${s.b} must both be customer data or both bookkeeping`);

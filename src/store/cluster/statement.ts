@@ -6,6 +6,7 @@ export type Statement =
   | { kind: 'createView'; ifNotExists: boolean; name: string; to: string; select: string }
   | { kind: 'alter'; name: string; action: string }
   | { kind: 'drop'; ifExists: boolean; name: string }
+  | { kind: 'dropView'; ifExists: boolean; name: string }
   | { kind: 'exchange'; a: string; b: string }
   | { kind: 'optimize'; name: string; tail: string }
   | { kind: 'truncate'; ifExists: boolean; name: string }
@@ -45,6 +46,7 @@ export function parseStatement(input: string): Statement {
   }
   if ((m = /^ALTER\s+TABLE\s+(\w+)\s+(?!ON\s+CLUSTER\b)([\s\S]+)$/i.exec(sql))) return { kind: 'alter', name: m[1]!, action: m[2]! };
   if ((m = /^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?(\w+)(?:\s+SYNC)?$/i.exec(sql))) return { kind: 'drop', ifExists: Boolean(m[1]), name: m[2]! };
+  if ((m = /^DROP\s+VIEW\s+(IF\s+EXISTS\s+)?(\w+)(?:\s+SYNC)?$/i.exec(sql))) return { kind: 'dropView', ifExists: Boolean(m[1]), name: m[2]! };
   if ((m = /^EXCHANGE\s+TABLES\s+(\w+)\s+AND\s+(\w+)$/i.exec(sql))) return { kind: 'exchange', a: m[1]!, b: m[2]! };
   if ((m = /^OPTIMIZE\s+TABLE\s+(\w+)(?:\s+(?!ON\s+CLUSTER\b)([\s\S]*))?$/i.exec(sql))) return { kind: 'optimize', name: m[1]!, tail: (m[2] ?? '').trim() };
   if ((m = /^TRUNCATE\s+(?:TABLE\s+)?(IF\s+EXISTS\s+)?(\w+)$/i.exec(sql))) return { kind: 'truncate', ifExists: Boolean(m[1]), name: m[2]! };
