@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { parseApiKeyEntries, type ApiKeyEntry } from './auth/credentials';
 import { jwksUrlProblem, type JwtOptions } from './auth/jwt';
@@ -76,6 +77,10 @@ const envSchema = z.object({
   DEMO_SEED: int(0, 2 ** 31 - 1).default(360),
   DEMO_TRICKLE_PER_SEC: z.coerce.number().min(0).max(10_000).default(3),
 
+  // Live segments: README, "Segments".
+  SEGMENTS_FILE: z.string().min(1).optional(),
+  SEGMENTS_RECHECK_MS: int(0, 86_400_000).default(60_000),
+
   SINK_BATCH_ROWS: int(1, 10_000_000).default(50_000),
   SINK_FLUSH_MS: int(1, 60_000).default(25),
   INGEST_MAX_STRING_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
@@ -121,6 +126,9 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
+/** The demo's six segments (`segments/demo.yml`), from both `src/` and `dist/`. */
+export const DEMO_SEGMENTS_FILE = path.resolve(__dirname, '../segments/demo.yml');
+
 /** Every environment variable the configuration reads; `.env.example` documents each (a test checks). */
 export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
 
@@ -143,6 +151,11 @@ export interface Config {
   activity: { fanout: 'local' | 'kafka' };
   demo: { enabled: boolean; customers: number; seed: number; tricklePerSec: number };
   sink: { batchRows: number; flushMs: number; maxStringBytes: number };
+  /**
+   * The segments file (YAML), or null for no segments; the demo uses DEMO_SEGMENTS_FILE unless SEGMENTS_FILE is set.
+   * `recheckMs`: how often customers whose time-based conditions may have changed are evaluated again (0: never).
+   */
+  segments: { file: string | null; recheckMs: number };
   limits: { maxIds: number; maxFirst: number; maxLimit: number };
   loaders: { mode: 'shared' | 'request' | 'naive'; maxInFlight: number; maxQueuedKeys: number };
   /** Who may call, and as which role (docs/security.md). */
@@ -320,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       seed: e.DEMO_SEED,
       tricklePerSec: e.DEMO_TRICKLE_PER_SEC,
     },
+    segments: { file: e.SEGMENTS_FILE ?? (e.DEMO ?? (!mongo && !kafka) ? DEMO_SEGMENTS_FILE : null), recheckMs: e.SEGMENTS_RECHECK_MS },
     sink: { batchRows: e.SINK_BATCH_ROWS, flushMs: e.SINK_FLUSH_MS, maxStringBytes: e.INGEST_MAX_STRING_BYTES },
     limits: { maxIds: e.MAX_IDS, maxFirst: e.MAX_FIRST, maxLimit: e.MAX_LIMIT },
     loaders: { mode: e.LOADER_MODE, maxInFlight: e.LOADER_MAX_IN_FLIGHT, maxQueuedKeys: e.LOADER_MAX_QUEUED_KEYS },

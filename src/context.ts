@@ -2,6 +2,7 @@ import type { ActivityBus } from './activity/bus';
 import type { Principal } from './auth/credentials';
 import type { Config } from './config';
 import type { LoaderFactory, Loaders } from './loaders';
+import type { SegmentsAccess } from './segments/access';
 
 /** Per-request state: fresh loaders for each HTTP request and each subscription. */
 export interface Context {
@@ -13,14 +14,24 @@ export interface Context {
   bus: ActivityBus;
   /** Aborts when nobody waits for the answer any more (a timeout, a client gone): its ClickHouse work stops. */
   signal?: AbortSignal;
+  segments: SegmentsAccess;
 }
 
 export interface ContextDeps {
   loaders: LoaderFactory;
   bus: ActivityBus;
   limits: Config['limits'];
+  segments: SegmentsAccess;
 }
 
 export function createContext(deps: ContextDeps, requestId: string, principal: Principal, signal?: AbortSignal): Context {
-  return { requestId, principal, loaders: deps.loaders.create(signal), limits: deps.limits, bus: deps.bus, ...(signal ? { signal } : {}) };
+  return {
+    requestId,
+    principal,
+    loaders: deps.loaders.create(signal),
+    limits: deps.limits,
+    bus: deps.bus,
+    segments: deps.segments,
+    ...(signal ? { signal } : {}),
+  };
 }

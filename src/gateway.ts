@@ -17,6 +17,9 @@ import type { Logger } from './logger';
 import { observeGateway } from './observability/metrics';
 import { clickhouseReachable, migrationsApplied, Readiness, type ReadinessCheck } from './observability/readiness';
 import { buildGatewaySchema } from './schema/build';
+import { SegmentChangeBus } from './segments/bus';
+import { loadSegmentsFile, type SegmentDefinition } from './segments/definitions';
+import { SegmentEngine } from './segments/engine';
 import { createClickHouseStore, type ClickHouseStore } from './store/clickhouse';
 import { applyMigrations, MIGRATIONS_DIR, withSchemaLock } from './store/migrations';
 import { mountConsole } from './transport/console';
@@ -28,6 +31,10 @@ export interface Gateway {
   store: ClickHouseStore;
   bus: ActivityBus;
   sink: IngestSink;
+  /** Keeps segment membership current from the sink's commits, the clock and the definitions. */
+  segments: SegmentEngine;
+  /** Resolves once the stored membership matches the definitions the gateway started with (a recompute may run). */
+  segmentsReady: Promise<void>;
   httpServer: Server;
   /** What /readyz checks; ingesters add theirs with `readiness.add(check)`. */
   readiness: Readiness;
@@ -41,13 +48,15 @@ export interface Gateway {
 
 export interface GatewayOptions {
   /** Registers routes besides /graphql and the console (health checks…); they take precedence over the console's. */
-  routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'drain' | 'url' | 'readiness'>) => void;
+  routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'drain' | 'url' | 'readiness' | 'segments' | 'segmentsReady'>) => void;
   /** Conditions /readyz requires besides ClickHouse and migrations (more can be added later through `readiness`). */
   readinessChecks?: ReadinessCheck[];
 }
 
 /** The composition root: ClickHouse → sink and loaders → schema → HTTP and WebSocket transports. */
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
+  // A segments file that does not check stops the start before anything else happens.
+  const definitions: SegmentDefinition[] = config.segments.file ? await loadSegmentsFile(config.segments.file) : [];
   const store = await createClickHouseStore(config.clickhouse, { queryTimeoutMs: config.queryLimits.timeoutMs });
   const bus = await createActivityBus(config, logger.child({ component: 'activity' }));
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
@@ -66,7 +75,26 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   );
   logger.info({ mode: store.mode, cluster: store.cluster?.settings.topology, applied }, 'ClickHouse ready');
 
-  const deps: ContextDeps = { loaders: new LoaderFactory(store, config.loaders), bus, limits: config.limits };
+  const segmentChanges = new SegmentChangeBus();
+  const segments = new SegmentEngine(store, segmentChanges, definitions, logger.child({ component: 'segments' }), {
+    recheckMs: config.segments.recheckMs,
+    nextVersion: () => sink.nextVersion(),
+  });
+  sink.onCommit(({ customers }) => segments.touched(customers));
+  const segmentsReady = segments.start();
+  segmentsReady.catch((err: unknown) => logger.error({ err }, 'segment membership could not be recomputed; it is tried again at the next start or SIGHUP'));
+  logger.info({ file: config.segments.file, segments: definitions.map((d) => d.name) }, 'segments loaded');
+
+  const deps: ContextDeps = {
+    loaders: new LoaderFactory(store, config.loaders),
+    bus,
+    limits: config.limits,
+    segments: {
+      list: () => segments.list(),
+      get: (name) => segments.get(name),
+      subscribe: (filter) => segmentChanges.subscribe(filter),
+    },
+  };
   const unobserve = observeGateway({ store, sink, bus, loaders: deps.loaders });
   const readiness = new Readiness(
     [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],
@@ -138,6 +166,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     store,
     bus,
     sink,
+    segments,
+    segmentsReady,
     httpServer,
     readiness,
     url,
@@ -148,6 +178,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       closing ??= (async () => {
         await drain();
         await sink.close(config.operations.shutdownGraceMs);
+        await segments.stop();
         await bus.close?.();
         unobserve();
         await store.close();

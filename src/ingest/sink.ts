@@ -67,7 +67,7 @@ export interface SinkStats {
 }
 
 /** Tables whose `version` column orders the states of one record. */
-const VERSIONED_TABLES = ['customers', 'orders', 'marketing_emails', 'activity', 'customer_rollup', 'ingest_checkpoints'] as const;
+const VERSIONED_TABLES = ['customers', 'orders', 'marketing_emails', 'activity', 'customer_rollup', 'ingest_checkpoints', 'segment_members'] as const;
 
 /** The batch was given up (the sink is closing and it still failed): nothing of it is acknowledged. */
 class GaveUp extends Error {

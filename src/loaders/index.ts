@@ -5,6 +5,7 @@ import { searchCustomers } from './customer.loader';
 import { rejectedRecords } from './rejected.loader';
 import { profileBatch, profileCacheKey, type ProfileKey, type ProfileValue } from './parts';
 import type { CustomerRollup, WebError } from './rollup.part';
+import { customerSegments, segmentMembers, segmentSizes, type Membership } from './segment.loader';
 import type { TimelineArgs, TimelinePage } from './timeline.part';
 
 /**
@@ -67,12 +68,18 @@ export class LoaderFactory {
       cacheKeyFn: profileCacheKey,
     });
     const store = signal ? this.store.withSignal(signal) : this.store;
+    const segments = new DataLoader<string, Membership[]>((ids) => customerSegments(store, ids), { batch: this.options.mode !== 'naive' });
+    const sizes = new DataLoader<string, number>((names) => segmentSizes(store, names), { batch: this.options.mode !== 'naive' });
     return {
       /** Starts (or joins) the load of a part; the prefetch calls it with the keys the field resolvers will ask. */
       load: (key: ProfileKey) => profile.load(key),
       rollup: (id: string) => profile.load({ part: 'rollup', id }) as Promise<CustomerRollup>,
       errors: (id: string) => profile.load({ part: 'errors', id }) as Promise<WebError[]>,
       timeline: (id: string, args: TimelineArgs) => profile.load({ part: 'timeline', id, args }) as Promise<TimelinePage>,
+      /** The segments a customer is in (as stored by the segment engine). */
+      segments: (id: string) => segments.load(id),
+      segmentSize: (name: string) => sizes.load(name),
+      segmentMembers: (name: string, first: number, after: string | null) => segmentMembers(store, name, first, after),
       /** Not batched: a search is one query of its own. */
       search: (query: string, first: number) => searchCustomers(store, query, first),
       /** Not batched: support asks for one customer's set-aside records at a time. */

@@ -21,3 +21,15 @@ export class CustomerActivityArgs {
   @Field(() => ID) customerId!: string;
   @Field(() => [ActivityType], { nullable: true }) types!: ActivityType[] | null;
 }
+
+@ArgsType()
+export class SegmentMembersArgs {
+  @Field(() => Int, { nullable: true, defaultValue: 20 }) first!: number;
+  @Field(() => String, { nullable: true }) after!: string | null;
+}
+
+@ArgsType()
+export class SegmentChangesArgs {
+  @Field(() => String, { nullable: true }) segment!: string | null;
+  @Field(() => ID, { nullable: true }) customerId!: string | null;
+}
