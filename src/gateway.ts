@@ -51,6 +51,8 @@ export interface GatewayOptions {
   routes?: (app: express.Express, gateway: Omit<Gateway, 'close' | 'drain' | 'url' | 'readiness' | 'segments' | 'segmentsReady'>) => void;
   /** Conditions /readyz requires besides ClickHouse and migrations (more can be added later through `readiness`). */
   readinessChecks?: ReadinessCheck[];
+  /** Epoch ms now for the segments' relative times ("90 days ago"). Default Date.now; tests move it. */
+  clock?: () => number;
 }
 
 /** The composition root: ClickHouse → sink and loaders → schema → HTTP and WebSocket transports. */
@@ -78,6 +80,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   const segmentChanges = new SegmentChangeBus();
   const segments = new SegmentEngine(store, segmentChanges, definitions, logger.child({ component: 'segments' }), {
     recheckMs: config.segments.recheckMs,
+    ...(options.clock ? { clock: options.clock } : {}),
     nextVersion: () => sink.nextVersion(),
   });
   sink.onCommit(({ customers }) => segments.touched(customers));

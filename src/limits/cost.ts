@@ -13,6 +13,7 @@ const LIST_FIELDS: Record<string, { size: (args: ListArgs) => unknown; bound?: k
   'Query.customers': { size: (a) => (Array.isArray(a['ids']) ? a['ids'].length : 1), bound: 'maxIds' },
   'Query.searchCustomers': { size: (a) => a['first'], bound: 'maxFirst' },
   'Query.rejectedRecords': { size: (a) => a['first'], bound: 'maxFirst' },
+  'Segment.members': { size: (a) => a['first'], bound: 'maxFirst' },
   // Federation's entry point has no size limit of its own: its cost is what bounds it.
   'Query._entities': { size: (a) => (Array.isArray(a['representations']) ? a['representations'].length : 1) },
   // Customer's list fields size themselves as their descriptors say (loaders/parts.ts).

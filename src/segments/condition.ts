@@ -38,6 +38,9 @@ export function parseDuration(text: string): number | null {
 export function parseInstant(text: string): number | null {
   const t = text.trim();
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(t)) return null;
+  const [y, m, d] = t.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Date.parse rolls 2024-02-30 over into March: a day the month does not have is refused instead.
+  if (new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return null;
   const ms = Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t);
   return Number.isFinite(ms) ? ms : null;
 }

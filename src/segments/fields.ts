@@ -12,7 +12,7 @@ export interface FieldSpec {
   description: string;
   /** The expression; Nullable where a customer may have no value. Times are epoch milliseconds (Int64). */
   sql: string;
-  /** A field written `name[argument]` (a page): its SQL reads the argument as `{arg}`, replaced by a parameter. */
+  /** A field written `name(argument)` (a page): its SQL reads the argument as `{arg}`, replaced by a parameter. */
   argument?: 'page';
   /** Compared values are upper-cased first (product names are stored upper-cased). */
   upperCase?: boolean;
@@ -51,7 +51,7 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'error_count',
     type: 'number',
     argument: 'page',
-    description: 'website errors seen on one page, e.g. error_count[checkout.html]',
+    description: 'website errors seen on one page, e.g. error_count(checkout.html)',
     sql: `arraySum(mapValues(mapFilter((k, v) -> ${PAGE_OF_GROUP('k')} = {arg}, err_count)))`,
   },
   { name: 'age', type: 'number', description: 'completed years since the date of birth', sql: AGE, changesAt: NEXT_BIRTHDAY },
@@ -85,13 +85,13 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'last_error',
     type: 'time',
     argument: 'page',
-    description: 'latest website error on one page, e.g. last_error[checkout.html]',
+    description: 'latest website error on one page, e.g. last_error(checkout.html)',
     sql: nullIfEmpty(`arrayFilter((ms, k) -> ${PAGE_OF_GROUP('k')} = {arg}, err_seen.2, err_seen.1)`, 'arrayMax'),
   },
 ];
 
-/** `name` or `name[argument]`. */
-const FIELD_REF = /^([a-z_]+)(?:\[([^\]]+)\])?$/;
+/** `name` or `name(argument)`. */
+const FIELD_REF = /^([a-z_]+)(?:\(([^)]*)\))?$/;
 
 /** The field a condition names, or why it names none. */
 export function resolveField(ref: string): { field: FieldSpec; argument?: string } | { error: string } {
@@ -100,11 +100,11 @@ export function resolveField(ref: string): { field: FieldSpec; argument?: string
   const argument = match?.[2]?.trim();
   const candidates = FIELDS.filter((f) => f.name === name);
   if (!match || candidates.length === 0) {
-    return { error: `unknown field "${ref}"; the fields are ${[...new Set(FIELDS.map((f) => (f.argument ? `${f.name}[${f.argument}]` : f.name)))].join(', ')}` };
+    return { error: `unknown field "${ref}"; the fields are ${[...new Set(FIELDS.map((f) => (f.argument ? `${f.name}(${f.argument})` : f.name)))].join(', ')}` };
   }
   const field = candidates.find((f) => (f.argument !== undefined) === (argument !== undefined));
   if (!field) {
-    return { error: argument !== undefined ? `field "${name}" takes no [argument]` : `field "${name}" needs an argument: ${name}[${candidates[0]!.argument}]` };
+    return { error: argument !== undefined ? `field "${name}" takes no (argument)` : `field "${name}" needs an argument: ${name}(${candidates[0]!.argument})` };
   }
   if (argument === '') return { error: `field "${ref}": the argument is empty` };
   return argument === undefined ? { field } : { field, argument };
