@@ -5,6 +5,7 @@ import { startGateway } from './gateway';
 import { loadDemo, startTrickle } from './ingest/demo/demo';
 import { startIngesters, type Ingesters } from './ingest';
 import { createLogger } from './logger';
+import { reloadSegmentsFile } from './segments/definitions';
 
 /** What a shutdown may take beyond SHUTDOWN_GRACE_MS: leaving the Kafka group, closing the engine. */
 const SHUTDOWN_SLACK_MS = 5_000;
@@ -58,6 +59,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // SIGHUP reads the segments file again; the segments whose condition changed are recomputed.
+  process.on('SIGHUP', () => {
+    const file = config.segments.file;
+    if (!file || stopping) return void logger.warn({ file }, 'SIGHUP: no segments file to reload');
+    reloadSegmentsFile(file, (definitions) => gateway.segments.reload(definitions), logger).catch((err: unknown) =>
+      logger.error({ err }, 'segments reload failed; the segments in force stay'),
+    );
+  });
 
   starting = (async () => {
     if (config.demo.enabled) {

@@ -259,3 +259,25 @@ function dedent(text: string, column: number): string {
   const lines = text.replace(/\s+$/, '').split('\n');
   return [lines[0]!, ...lines.slice(1).map((l) => l.slice(Math.min(column, l.length - l.trimStart().length)))].join('\n');
 }
+
+/**
+ * Reads the segments file again (SIGHUP) and hands its definitions to `apply`. A file that no longer checks
+ * changes nothing: the problems are logged and the segments in force stay. Resolves with whether it applied.
+ */
+export async function reloadSegmentsFile(
+  file: string,
+  apply: (definitions: SegmentDefinition[]) => Promise<void>,
+  logger: { info(o: object, msg: string): void; error(o: object, msg: string): void },
+): Promise<boolean> {
+  let definitions: SegmentDefinition[];
+  try {
+    definitions = await loadSegmentsFile(file);
+  } catch (error) {
+    if (!(error instanceof SegmentsFileError)) throw error;
+    logger.error({ file, problems: error.problems }, `segments file not reloaded; the segments in force stay:\n${error.message}`);
+    return false;
+  }
+  logger.info({ file, segments: definitions.map((d) => d.name) }, 'segments file reloaded');
+  await apply(definitions);
+  return true;
+}

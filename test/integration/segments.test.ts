@@ -7,7 +7,7 @@ import { hashApiKey } from '../../src/auth/credentials';
 import { loadConfig } from '../../src/config';
 import type { IngestRecord } from '../../src/ingest/records';
 import { createLogger } from '../../src/logger';
-import { parseSegments } from '../../src/segments/definitions';
+import { parseSegments, reloadSegmentsFile } from '../../src/segments/definitions';
 import { startGateway } from '../../src/gateway';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
 
@@ -307,6 +307,23 @@ describe('definitions', () => {
     expect(await size('french')).toBeNull();
     const stored = await t.gateway.store.query<{ n: number }>('t', "SELECT count() AS n FROM segment_members FINAL WHERE segment = 'french'");
     expect(Number(stored[0]!.n)).toBe(0);
+  });
+
+  test('a reload (SIGHUP) of a file that does not check keeps the segments in force; a good one applies', async () => {
+    const names = () => t.gateway.segments.list().map((d) => d.name);
+    const before = names();
+    const bad = path.join(dir, 'reload-bad.yml');
+    await writeFile(bad, 'segments:\n  - name: x\n    condition: { age: { ">": "old" } }\n');
+    const errors: string[] = [];
+    const logger = { info: () => undefined, error: (_o: object, msg: string) => errors.push(msg) };
+    expect(await reloadSegmentsFile(bad, (d) => t.gateway.segments.reload(d), logger)).toBe(false);
+    expect(names()).toEqual(before);
+    expect(errors[0]).toContain(`${bad}:3:30: "age" >: needs a number`);
+    // The original file again: french is back, recomputed for everyone.
+    expect(await reloadSegmentsFile(path.join(dir, 'segments.yml'), (d) => t.gateway.segments.reload(d), logger)).toBe(true);
+    expect(names()).toEqual(['spender', 'french', 'lapsed', 'checkout', 'engaged', 'adult']);
+    expect(await size('french')).toBe(7);
+    expect(await size('spender')).toBe(1);
   });
 
   test('a segments file that does not check stops the start with the file, line and reason', async () => {
