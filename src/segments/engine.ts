@@ -70,6 +70,11 @@ export class SegmentEngine {
     return this.definitions;
   }
 
+  /** `segmentChanges` subscriptions open on this gateway. */
+  get subscribers(): number {
+    return this.bus.subscriberCount();
+  }
+
   get(name: string): SegmentDefinition | undefined {
     return this.definitions.find((d) => d.name === name);
   }

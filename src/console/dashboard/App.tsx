@@ -13,9 +13,32 @@ import { RecentErrors } from './panels/RecentErrors';
 import { SpendChart } from './panels/SpendChart';
 import { Timeline } from './panels/Timeline';
 import { SearchBox } from './SearchBox';
+import { SegmentsPage } from './SegmentsPage';
 import { useCustomer } from './useCustomer';
 
 const customerFromUrl = () => new URLSearchParams(location.search).get('customer')?.trim() || null;
+/** `/?segments` opens the Segments page, `/?segments=vip` with that segment selected. */
+const segmentsFromUrl = () => {
+  const value = new URLSearchParams(location.search).get('segments');
+  return value === null ? null : { selected: value.trim() || null };
+};
+
+function useSegmentsInUrl() {
+  const [view, setView] = useState(segmentsFromUrl);
+  useEffect(() => {
+    const onPop = () => setView(segmentsFromUrl());
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  const select = useCallback((name: string) => {
+    const url = new URL(location.href);
+    url.search = '';
+    url.searchParams.set('segments', name);
+    if (url.href !== location.href) history.pushState(null, '', url);
+    setView({ selected: name });
+  }, []);
+  return [view, select] as const;
+}
 
 /** The open customer lives in the URL (`/?customer=C0000001`), so a link opens a profile. */
 function useCustomerInUrl() {
@@ -27,9 +50,12 @@ function useCustomerInUrl() {
   }, []);
   const open = useCallback((next: string) => {
     const url = new URL(location.href);
+    url.search = '';
     url.searchParams.set('customer', next);
     if (url.href !== location.href) history.pushState(null, '', url);
     setId(next);
+    // The Segments page listens to popstate as well: leave it for the profile.
+    dispatchEvent(new PopStateEvent('popstate'));
   }, []);
   return [id, open] as const;
 }
@@ -65,7 +91,8 @@ function LiveStatus() {
 
 export function App() {
   const [id, open] = useCustomerInUrl();
-  const { profile, timeline, liveCount, retry, loadMore } = useCustomer(id);
+  const [segmentsView, selectSegment] = useSegmentsInUrl();
+  const { profile, timeline, liveCount, retry, loadMore } = useCustomer(segmentsView ? null : id);
   const now = useNow(15_000);
   const ready = profile.status === 'ready' ? profile.data : null;
   const [announcement, setAnnouncement] = useState('');
@@ -102,6 +129,10 @@ export function App() {
         <SearchBox onSelect={open} />
         <div class="topbar__end">
           <LiveStatus />
+          <a class="topbar__link" href="/?segments" aria-current={segmentsView ? 'page' : undefined}>
+            <Icon name="layers" size={16} />
+            <span>Segments</span>
+          </a>
           {readCredential() && (
             <button type="button" class="topbar__link topbar__button" onClick={() => signIn(null)}>
               Sign out
@@ -118,7 +149,8 @@ export function App() {
           {announcement}
         </div>
         {needsCredential && <SignIn refused={readCredential() !== null} onSubmit={signIn} />}
-        {!needsCredential && profile.status === 'idle' && <Welcome onOpen={open} />}
+        {!needsCredential && segmentsView && <SegmentsPage selected={segmentsView.selected} onSelect={selectSegment} onOpenCustomer={open} now={now} />}
+        {!needsCredential && !segmentsView && profile.status === 'idle' && <Welcome onOpen={open} />}
         {profile.status === 'loading' && <LoadingGrid />}
         {profile.status === 'missing' && (
           <div class="state-card" role="alert">

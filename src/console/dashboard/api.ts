@@ -1,7 +1,7 @@
 import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
 import type { TypedDocumentString } from '../../generated/console/graphql';
 import { authorizationHeaders } from './credential';
-import { ACTIVITY_SUBSCRIPTION, type ActivityEvent } from './queries';
+import { ACTIVITY_SUBSCRIPTION, SEGMENT_CHANGES_SUBSCRIPTION, type ActivityEvent, type SegmentChange } from './queries';
 
 /**
  * Talks to the gateway that served this page: queries over HTTP, live activity over graphql-ws. Every
@@ -123,14 +123,23 @@ export function onLiveState(listener: (state: LiveState) => void): () => void {
 
 /** Streams new activity for one customer until the returned function is called. */
 export function subscribeActivity(customerId: string, onEvent: (event: ActivityEvent) => void): () => void {
+  return subscribe<{ customerActivity: ActivityEvent }>(documentId(ACTIVITY_SUBSCRIPTION), { customerId }, (data) => onEvent(data.customerActivity));
+}
+
+/** Streams every segment entry and exit until the returned function is called. */
+export function subscribeSegmentChanges(onChange: (change: SegmentChange) => void): () => void {
+  return subscribe<{ segmentChanges: SegmentChange }>(documentId(SEGMENT_CHANGES_SUBSCRIPTION), {}, (data) => onChange(data.segmentChanges));
+}
+
+function subscribe<T>(id: string, variables: Record<string, unknown>, onData: (data: T) => void): () => void {
   activeSubscriptions++;
   // graphql-ws requires a `query` string; the gateway reads the document id beside it.
-  const payload: SubscribePayload & { documentId: string } = { query: '', documentId: documentId(ACTIVITY_SUBSCRIPTION), variables: { customerId } };
-  const unsubscribe = wsClient().subscribe<{ customerActivity: ActivityEvent }>(
+  const payload: SubscribePayload & { documentId: string } = { query: '', documentId: id, variables };
+  const unsubscribe = wsClient().subscribe<T>(
     payload,
     {
       next: (result) => {
-        if (result.data) onEvent(result.data.customerActivity);
+        if (result.data) onData(result.data);
       },
       error: () => {
         if (liveState !== 'denied') setLiveState('offline');

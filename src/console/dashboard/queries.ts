@@ -9,6 +9,9 @@ import type {
   ConsoleEventFragment,
   ConsoleProfileQuery,
   ConsoleSearchQuery,
+  ConsoleSegmentChangeFragment,
+  ConsoleSegmentMembersQuery,
+  ConsoleSegmentsQuery,
   ConsoleTimelineQuery,
 } from '../../generated/console/graphql';
 
@@ -19,6 +22,9 @@ export type Profile = NonNullable<ConsoleProfileQuery['customer']>;
 export type LastActivity = Profile['lastActivity'];
 export type TimelinePage = NonNullable<ConsoleTimelineQuery['customer']>['timeline'];
 export type SearchHit = ConsoleSearchQuery['searchCustomers'][number];
+export type SegmentSummary = ConsoleSegmentsQuery['segments'][number];
+export type SegmentMembers = NonNullable<ConsoleSegmentMembersQuery['segment']>['members'];
+export type SegmentChange = ConsoleSegmentChangeFragment;
 
 /** How many events the charts summarise (the gateway's default MAX_FIRST). */
 export const CHART_WINDOW = 100;
@@ -39,6 +45,7 @@ query ConsoleProfile($id: ID!, $window: Int!) {
     favouriteProducts(limit: 6) { productName purchases }
     lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }
     recentErrors(limit: 5) { message page lastSeen occurrences }
+    segments { segment since }
     recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }
     recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }
   }
@@ -60,4 +67,25 @@ query ConsoleSearch($query: String!) {
 export const ACTIVITY_SUBSCRIPTION = graphql(`
 subscription ConsoleActivity($customerId: ID!) {
   customerActivity(customerId: $customerId) { ...ConsoleEvent }
+}`);
+
+export const SEGMENTS_QUERY = graphql(`
+query ConsoleSegments {
+  segments { name description definition size }
+}`);
+
+export const SEGMENT_MEMBERS_QUERY = graphql(`
+query ConsoleSegmentMembers($name: String!, $first: Int!, $after: String) {
+  segment(name: $name) {
+    name size
+    members(first: $first, after: $after) { edges { cursor node { id firstName lastName } } pageInfo { hasNextPage endCursor } }
+  }
+}`);
+
+graphql(`
+fragment ConsoleSegmentChange on SegmentChange { id segment customerId kind at }`);
+
+export const SEGMENT_CHANGES_SUBSCRIPTION = graphql(`
+subscription ConsoleSegmentChanges {
+  segmentChanges { ...ConsoleSegmentChange }
 }`);

@@ -17,18 +17,26 @@ import * as types from './graphql';
 type Documents = {
     "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }": typeof types.ConsoleChannelFragmentDoc,
     "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }": typeof types.ConsoleEventFragmentDoc,
-    "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": typeof types.ConsoleProfileDocument,
+    "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    segments { segment since }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": typeof types.ConsoleProfileDocument,
     "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}": typeof types.ConsoleTimelineDocument,
     "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}": typeof types.ConsoleSearchDocument,
     "\nsubscription ConsoleActivity($customerId: ID!) {\n  customerActivity(customerId: $customerId) { ...ConsoleEvent }\n}": typeof types.ConsoleActivityDocument,
+    "\nquery ConsoleSegments {\n  segments { name description definition size }\n}": typeof types.ConsoleSegmentsDocument,
+    "\nquery ConsoleSegmentMembers($name: String!, $first: Int!, $after: String) {\n  segment(name: $name) {\n    name size\n    members(first: $first, after: $after) { edges { cursor node { id firstName lastName } } pageInfo { hasNextPage endCursor } }\n  }\n}": typeof types.ConsoleSegmentMembersDocument,
+    "\nfragment ConsoleSegmentChange on SegmentChange { id segment customerId kind at }": typeof types.ConsoleSegmentChangeFragmentDoc,
+    "\nsubscription ConsoleSegmentChanges {\n  segmentChanges { ...ConsoleSegmentChange }\n}": typeof types.ConsoleSegmentChangesDocument,
 };
 const documents: Documents = {
     "\nfragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent lastOrderAt }": types.ConsoleChannelFragmentDoc,
     "\nfragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }": types.ConsoleEventFragmentDoc,
-    "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": types.ConsoleProfileDocument,
+    "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    segments { segment since }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}": types.ConsoleProfileDocument,
     "\nquery ConsoleTimeline($id: ID!, $first: Int!, $after: String) {\n  customer(id: $id) {\n    id\n    timeline(first: $first, after: $after) { edges { cursor node { ...ConsoleEvent } } pageInfo { hasNextPage endCursor } }\n  }\n}": types.ConsoleTimelineDocument,
     "\nquery ConsoleSearch($query: String!) {\n  searchCustomers(query: $query, first: 8) { id firstName lastName email }\n}": types.ConsoleSearchDocument,
     "\nsubscription ConsoleActivity($customerId: ID!) {\n  customerActivity(customerId: $customerId) { ...ConsoleEvent }\n}": types.ConsoleActivityDocument,
+    "\nquery ConsoleSegments {\n  segments { name description definition size }\n}": types.ConsoleSegmentsDocument,
+    "\nquery ConsoleSegmentMembers($name: String!, $first: Int!, $after: String) {\n  segment(name: $name) {\n    name size\n    members(first: $first, after: $after) { edges { cursor node { id firstName lastName } } pageInfo { hasNextPage endCursor } }\n  }\n}": types.ConsoleSegmentMembersDocument,
+    "\nfragment ConsoleSegmentChange on SegmentChange { id segment customerId kind at }": types.ConsoleSegmentChangeFragmentDoc,
+    "\nsubscription ConsoleSegmentChanges {\n  segmentChanges { ...ConsoleSegmentChange }\n}": types.ConsoleSegmentChangesDocument,
 };
 
 /**
@@ -42,7 +50,7 @@ export function graphql(source: "\nfragment ConsoleEvent on ActivityEvent { cust
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}"): typeof import('./graphql').ConsoleProfileDocument;
+export function graphql(source: "\nquery ConsoleProfile($id: ID!, $window: Int!) {\n  customer(id: $id) {\n    id firstName lastName gender dateOfBirth age email\n    address { street city postcode country }\n    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }\n    favouriteProducts(limit: 6) { productName purchases }\n    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }\n    recentErrors(limit: 5) { message page lastSeen occurrences }\n    segments { segment since }\n    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }\n  }\n}"): typeof import('./graphql').ConsoleProfileDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -55,6 +63,22 @@ export function graphql(source: "\nquery ConsoleSearch($query: String!) {\n  sea
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\nsubscription ConsoleActivity($customerId: ID!) {\n  customerActivity(customerId: $customerId) { ...ConsoleEvent }\n}"): typeof import('./graphql').ConsoleActivityDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nquery ConsoleSegments {\n  segments { name description definition size }\n}"): typeof import('./graphql').ConsoleSegmentsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nquery ConsoleSegmentMembers($name: String!, $first: Int!, $after: String) {\n  segment(name: $name) {\n    name size\n    members(first: $first, after: $after) { edges { cursor node { id firstName lastName } } pageInfo { hasNextPage endCursor } }\n  }\n}"): typeof import('./graphql').ConsoleSegmentMembersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nfragment ConsoleSegmentChange on SegmentChange { id segment customerId kind at }"): typeof import('./graphql').ConsoleSegmentChangeFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nsubscription ConsoleSegmentChanges {\n  segmentChanges { ...ConsoleSegmentChange }\n}"): typeof import('./graphql').ConsoleSegmentChangesDocument;
 
 
 export function graphql(source: string) {

@@ -12,6 +12,10 @@ export type ActivityType =
   | 'WEBSITE_ERROR'
   | 'WEBSITE_VISIT';
 
+export type SegmentChangeKind =
+  | 'ENTERED'
+  | 'EXITED';
+
 export type ConsoleChannelFragment = { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null };
 
 export type ConsoleEventFragment = { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null };
@@ -22,7 +26,7 @@ export type ConsoleProfileQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleProfileQuery = { customer: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } } } | null };
+export type ConsoleProfileQuery = { customer: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, segments: Array<{ segment: string, since: string }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } } } | null };
 
 export type ConsoleTimelineQueryVariables = Exact<{
   id: string | number;
@@ -46,6 +50,27 @@ export type ConsoleActivitySubscriptionVariables = Exact<{
 
 
 export type ConsoleActivitySubscription = { customerActivity: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } };
+
+export type ConsoleSegmentsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSegmentsQuery = { segments: Array<{ name: string, description: string | null, definition: string, size: number }> };
+
+export type ConsoleSegmentMembersQueryVariables = Exact<{
+  name: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleSegmentMembersQuery = { segment: { name: string, size: number, members: { edges: Array<{ cursor: string, node: { id: string, firstName: string | null, lastName: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ConsoleSegmentChangeFragment = { id: string, segment: string, customerId: string, kind: SegmentChangeKind, at: string };
+
+export type ConsoleSegmentChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleSegmentChangesSubscription = { segmentChanges: { id: string, segment: string, customerId: string, kind: SegmentChangeKind, at: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -84,6 +109,15 @@ export const ConsoleEventFragmentDoc = new TypedDocumentString(`
   amount
 }
     `, {"fragmentName":"ConsoleEvent"}) as unknown as TypedDocumentString<ConsoleEventFragment, unknown>;
+export const ConsoleSegmentChangeFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleSegmentChange on SegmentChange {
+  id
+  segment
+  customerId
+  kind
+  at
+}
+    `, {"fragmentName":"ConsoleSegmentChange"}) as unknown as TypedDocumentString<ConsoleSegmentChangeFragment, unknown>;
 export const ConsoleProfileDocument = new TypedDocumentString(`
     query ConsoleProfile($id: ID!, $window: Int!) {
   customer(id: $id) {
@@ -130,6 +164,10 @@ export const ConsoleProfileDocument = new TypedDocumentString(`
       lastSeen
       occurrences
     }
+    segments {
+      segment
+      since
+    }
     recentActivity: timeline(first: $window) {
       edges {
         node {
@@ -166,7 +204,7 @@ fragment ConsoleEvent on ActivityEvent {
   summary
   source
   amount
-}`, {"hash":"sha256:87aa70892a28feb12e2ab6d7cbfccfb64df64e900f893b45e640d560b46feccc"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
+}`, {"hash":"sha256:79507d82525f5209dc5942c1dadc95a2fc80c825f5dde3bcbe3485367cec9074"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
 export const ConsoleTimelineDocument = new TypedDocumentString(`
     query ConsoleTimeline($id: ID!, $first: Int!, $after: String) {
   customer(id: $id) {
@@ -217,3 +255,48 @@ export const ConsoleActivityDocument = new TypedDocumentString(`
   source
   amount
 }`, {"hash":"sha256:b9bbd6bbb4cd3fd79c67a32da55128b81e56a22c66744d6a02079f7c686db395"}) as unknown as TypedDocumentString<ConsoleActivitySubscription, ConsoleActivitySubscriptionVariables>;
+export const ConsoleSegmentsDocument = new TypedDocumentString(`
+    query ConsoleSegments {
+  segments {
+    name
+    description
+    definition
+    size
+  }
+}
+    `, {"hash":"sha256:23959b026a402f336fb1cac858c4533a399fa34a2212d7f280422b94d3e3972c"}) as unknown as TypedDocumentString<ConsoleSegmentsQuery, ConsoleSegmentsQueryVariables>;
+export const ConsoleSegmentMembersDocument = new TypedDocumentString(`
+    query ConsoleSegmentMembers($name: String!, $first: Int!, $after: String) {
+  segment(name: $name) {
+    name
+    size
+    members(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id
+          firstName
+          lastName
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:56b98e00f77952ce99580c01e1a426f96108b7c3abe228107e278b5f8898278c"}) as unknown as TypedDocumentString<ConsoleSegmentMembersQuery, ConsoleSegmentMembersQueryVariables>;
+export const ConsoleSegmentChangesDocument = new TypedDocumentString(`
+    subscription ConsoleSegmentChanges {
+  segmentChanges {
+    ...ConsoleSegmentChange
+  }
+}
+    fragment ConsoleSegmentChange on SegmentChange {
+  id
+  segment
+  customerId
+  kind
+  at
+}`, {"hash":"sha256:ab10a1e6763238930e71ae6b42199fc578b315b129433fb361282cb44544e059"}) as unknown as TypedDocumentString<ConsoleSegmentChangesSubscription, ConsoleSegmentChangesSubscriptionVariables>;

@@ -1,4 +1,4 @@
-import { capitalise, day, fullName, initials } from '../format';
+import { capitalise, dateTime, day, fullName, initials } from '../format';
 import { Icon } from '../icons';
 import type { Profile } from '../queries';
 import { Panel } from './Panel';
@@ -22,6 +22,17 @@ export function Details({ profile }: { profile: Profile }) {
               {profile.id}
             </span>
           </p>
+          {profile.segments.length > 0 && (
+            <ul class="segment-chips" aria-label="Segments" data-field="segments">
+              {profile.segments.map((m) => (
+                <li key={m.segment}>
+                  <a class="chip chip--segment" href={`/?segments=${encodeURIComponent(m.segment)}`} title={`In “${m.segment}” since ${dateTime(m.since)}`}>
+                    {m.segment}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       </div>
       <dl class="facts">
