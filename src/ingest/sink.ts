@@ -290,14 +290,19 @@ export class IngestSink {
   private async writeEntries(entries: Entry[], checkpoints: Checkpoint[]): Promise<{ events: ActivityEvent[]; setAside: Array<{ origin: Origin; reason: string }> }> {
     const events: ActivityEvent[] = [];
     const refused: Entry[] = [];
+    // A loop, not push(...events): a batch grown large while a commit was in flight (200,000 page views) holds more
+    // events than a call may take arguments.
+    const collect = (written: ActivityEvent[]) => {
+      for (const event of written) events.push(event);
+    };
     try {
-      events.push(...(await this.attempt(entries.map((e) => e.record), checkpoints)));
+      collect(await this.attempt(entries.map((e) => e.record), checkpoints));
     } catch (error) {
       if (error instanceof GaveUp) throw error;
       this.logger.warn({ err: error, records: entries.length }, 'ClickHouse refused part of a batch; finding the records it refuses');
       const split = async (part: Entry[]): Promise<void> => {
         try {
-          events.push(...(await this.attempt(part.map((e) => e.record), [])));
+          collect(await this.attempt(part.map((e) => e.record), []));
         } catch (e) {
           if (e instanceof GaveUp) throw e;
           if (part.length === 1) {

@@ -74,3 +74,19 @@ test('close() commits what is buffered even while a commit is in flight, and the
   expect(store.batches.map((x) => x.keys)).toEqual([['a'], ['b']]);
   await expect(sink.write([view('c')])).rejects.toThrow(/closed/);
 });
+
+test('a batch of 200,000 announced page views is written in one go, not mistaken for data the engine refused', async () => {
+  const store = new HeldStore();
+  store.held = false;
+  const warnings: string[] = [];
+  const logger = createLogger('silent');
+  logger.warn = ((_o: unknown, msg?: string) => void warnings.push(String(msg))) as typeof logger.warn;
+  const sink = new IngestSink(store as unknown as ClickHouseStore, new InProcessActivityBus(), { batchRows: 1_000_000, flushMs: 5 }, logger);
+  const views = Array.from({ length: 200_000 }, (_, i) => view(`v${i}`));
+  let announced = 0;
+  sink.onCommit(({ events }) => (announced += events.length));
+  await sink.write(views);
+  expect(warnings).toEqual([]);
+  expect(store.batches).toHaveLength(1);
+  expect(announced).toBe(200_000);
+});
