@@ -7,7 +7,8 @@
 // freshness: the gateway runs as its own process (dist/main.js) with its ingesters; this process
 //   produces one Kafka page view (or writes one MongoDB order) at a time and measures until
 //   (a) its customerActivity subscription receives it and (b) a query polled back to back shows it.
-// throughput: a topic pre-filled with BENCH_EVENTS page views is consumed by a fresh consumer group
+// throughput (and throughput-segments, the same with the demo's six segments kept live):
+//   a topic pre-filled with BENCH_EVENTS page views is consumed by a fresh consumer group
 //   of an in-process gateway; events/s from the first to the last committed row, and per second.
 //
 // Settings (environment): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_EVENTS (1,000,000),
@@ -22,7 +23,9 @@ import { createClient } from 'graphql-ws';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config';
+import { DEMO_SEGMENTS_FILE, loadConfig } from '../src/config';
+import { DemoGenerator } from '../src/ingest/demo/generator';
+import type { IngestRecord } from '../src/ingest/records';
 import { startGateway } from '../src/gateway';
 import { startIngesters } from '../src/ingest';
 import { createLogger } from '../src/logger';
@@ -43,7 +46,7 @@ const BASE = Date.UTC(2024, 0, 1);
  * (scripts/services.sh). `stop` stops them again if they were not already running, so a bench leaves the
  * machine as it found it.
  */
-function services(): { brokers: string; mongoUrl: string; stop: () => void } {
+export function services(): { brokers: string; mongoUrl: string; stop: () => void } {
   const script = path.join(ROOT, 'scripts/services.sh');
   let started = false;
   if (!process.env['KAFKA_BROKERS'] || !process.env['MONGO_URL']) {
@@ -62,7 +65,7 @@ function services(): { brokers: string; mongoUrl: string; stop: () => void } {
   };
 }
 
-function topicsFor(name: string) {
+export function topicsFor(name: string) {
   return {
     KAFKA_TOPIC_WEBLOGS: `${name}.weblogs`,
     KAFKA_TOPIC_EMAILS: `${name}.marketing_emails`,
@@ -73,7 +76,7 @@ function topicsFor(name: string) {
 }
 
 /** A Kafka client for one phase, with that phase's source topics created (3 partitions each). */
-async function kafkaWithTopics(name: string, brokers: string, topics: ReturnType<typeof topicsFor>): Promise<Kafka> {
+export async function kafkaWithTopics(name: string, brokers: string, topics: ReturnType<typeof topicsFor>): Promise<Kafka> {
   const kafka = new Kafka({ clientId: name, brokers: brokers.split(','), logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
@@ -213,9 +216,13 @@ async function latency(phases: string[], brokers: string, mongoUrl: string) {
   return results;
 }
 
-/** Sustained Kafka → ClickHouse: a pre-filled topic consumed by a fresh group. */
-async function throughput(brokers: string) {
-  const name = `${run}-rate`;
+/**
+ * Sustained Kafka → ClickHouse: a pre-filled topic consumed by a fresh group. With `segments`, the gateway keeps the
+ * demo's six segments (segments/demo.yml) and the 10,000 customers the page views name exist first (a customer
+ * document and an order each), so that every commit's customers are evaluated against real profiles.
+ */
+async function throughput(brokers: string, segments = false) {
+  const name = `${run}-rate${segments ? '-seg' : ''}`;
   const topics = topicsFor(name);
   const kafka = await kafkaWithTopics(name, brokers, topics);
 
@@ -239,9 +246,31 @@ async function throughput(brokers: string) {
   console.log(`pre-filled ${settings.events} page views in ${produceSec.toFixed(1)} s`);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'c360-bench-rate-'));
-  const config = loadConfig({ ...topics, KAFKA_BROKERS: brokers, CLICKHOUSE_DATA_DIR: dataDir, PORT: '0', DEMO: 'false', LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    ...topics,
+    KAFKA_BROKERS: brokers,
+    CLICKHOUSE_DATA_DIR: dataDir,
+    PORT: '0',
+    DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    ...(segments ? { SEGMENTS_FILE: DEMO_SEGMENTS_FILE, SEGMENTS_RECHECK_MS: '0' } : {}),
+  });
   const logger = createLogger('warn');
   const gateway = await startGateway(config, logger);
+  if (segments) {
+    const generator = new DemoGenerator({ seed: 360, now: BASE });
+    for (let from = 0; from < 10_000; from += 1_000) {
+      const records = [];
+      for (let i = from; i < from + 1_000; i++) {
+        const [customer] = generator.customerWithHistory(i);
+        records.push({ ...customer!, row: { ...(customer as { row: object }).row, id: `U${i}` } } as IngestRecord);
+        records.push({ kind: 'order', row: { user_id: `U${i}`, channel: i % 2 ? 'online' : 'instore', order_id: `U${i}-o`, date: BASE, item_names: ['Coat'], item_prices: [i % 3000], item_quantities: [1], location: null }, announce: false } as IngestRecord);
+      }
+      await gateway.sink.write(records);
+    }
+    await gateway.segments.idle();
+  }
+  const segmentsBefore = { ...gateway.segments.stats };
   // Each sink commit, seen within 10 ms: when, and how many rows were committed by then.
   const commits: Array<{ at: number; rows: number }> = [];
   const started = performance.now();
@@ -255,6 +284,9 @@ async function throughput(brokers: string) {
     }
   }
   const done = commits.at(-1)!.at;
+  // The last commit's customers evaluated: how far the segments trail the ingest at the end.
+  await gateway.segments.idle();
+  const segmentsDoneMs = performance.now() - done;
   const parts = await gateway.store.query<{ parts: number }>('bench', "SELECT count() AS parts FROM system.parts WHERE active AND table = 'weblogs'");
   await ingesters.stop();
   await gateway.close();
@@ -277,12 +309,20 @@ async function throughput(brokers: string) {
     sinkBatches: gateway.sink.stats.batchesWritten,
     activeParts: parts[0]?.parts ?? null,
     produceEventsPerSec: Math.round(settings.events / produceSec),
+    ...(segments
+      ? {
+          segments: gateway.segments.list().length,
+          segmentRounds: gateway.segments.stats.rounds - segmentsBefore.rounds,
+          customersEvaluated: gateway.segments.stats.customersEvaluated - segmentsBefore.customersEvaluated,
+          segmentsDoneAfterLastCommitMs: Math.round(segmentsDoneMs),
+        }
+      : {}),
   };
-  console.log(`Kafka → ClickHouse: ${JSON.stringify(result)}`);
+  console.log(`Kafka → ClickHouse${segments ? ' with six segments' : ''}: ${JSON.stringify(result)}`);
   return result;
 }
 
-const PHASES = ['kafka', 'mongo', 'throughput'];
+const PHASES = ['kafka', 'mongo', 'throughput', 'throughput-segments'];
 
 /** Starts the services unless KAFKA_BROKERS and MONGO_URL name them, runs the phases, prints the table. */
 export async function freshness(phases: string[] = process.env['BENCH_FRESHNESS_PHASES']?.split(',') ?? PHASES): Promise<Record<string, unknown>> {
@@ -292,6 +332,7 @@ export async function freshness(phases: string[] = process.env['BENCH_FRESHNESS_
   try {
     if (phases.includes('kafka') || phases.includes('mongo')) Object.assign(results, await latency(phases, brokers, mongoUrl));
     if (phases.includes('throughput')) results['throughput'] = await throughput(brokers);
+    if (phases.includes('throughput-segments')) results['throughputSegments'] = await throughput(brokers, true);
   } finally {
     stop();
   }

@@ -5,22 +5,25 @@ import { freshness, settings as freshnessSettings } from './freshness';
 import { load } from './load';
 import { machine, ROOT, settings } from './common';
 import { profile } from './profile';
+import { segments } from './segments';
 import { trusted } from './trusted';
 
 const commands: Record<string, () => Promise<unknown>> = {
   load,
   profile,
   fanout,
+  // Live segments on the loaded population: recompute, evaluation, size and push latency (bench/segments.ts).
+  segments,
   // Trusted documents: what a document sent by id saves per request (not part of `all`).
   trusted,
   // Starts the Kafka broker and the MongoDB-wire server (scripts/services.sh) unless KAFKA_BROKERS and MONGO_URL are set.
   freshness: async () => ({ settings: freshnessSettings, results: await freshness() }),
 };
 
-/** `npm run bench -- <command…>`: load | profile | fanout | freshness | trusted | all (the first four, in that order). */
+/** `npm run bench -- <command…>`: load | profile | fanout | freshness | segments | trusted | all (all but trusted, in that order). */
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
-  const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile', 'fanout', 'freshness'] : asked;
+  const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile', 'fanout', 'freshness', 'segments'] : asked;
   for (const name of names) if (!commands[name]) throw new Error(`unknown bench command "${name}"; expected one of: ${Object.keys(commands).join(', ')}, all`);
   console.log(`# customer360 bench, ${new Date().toISOString()}\nmachine: ${machine()}\nsettings: ${JSON.stringify(settings)}\n`);
   const results: Record<string, unknown> = {};

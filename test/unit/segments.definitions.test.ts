@@ -27,6 +27,14 @@ describe('a segments file', () => {
     expect(segments.every((s) => s.description)).toBe(true);
   });
 
+  test("the README's example checks", () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const example = /### Defining a segment[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const segments = parseSegments(example, 'README.md');
+    expect(segments.map((s) => s.name)).toEqual(['lapsed', 'french-boot-lovers']);
+    expect(segments[1]!.condition).toMatchObject({ kind: 'and', items: [{ op: '=' }, { op: 'in', value: ['BOOTS', 'CHELSEA BOOTS'] }, { kind: 'not' }] });
+  });
+
   test('keeps the condition as written, and its structure', () => {
     const [lapsed] = parseSegments(
       segment('      and:\n        - total_orders: { ">=": 1 }\n        - last_order: { older_than: 90 days }', 'lapsed'),
