@@ -134,7 +134,11 @@ export class SegmentEngine {
 
   /** Resolves once every customer touched so far has been evaluated and published. */
   async idle(): Promise<void> {
-    while (this.scheduled || this.pending.size > 0) await this.chain;
+    while (this.scheduled || this.pending.size > 0) {
+      await this.chain;
+      // A failed round waits for its retry timer: let it fire instead of spinning on a settled chain.
+      if (!this.scheduled && this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await this.chain;
   }
 

@@ -9,6 +9,10 @@ import type { IngestRecord } from '../../src/ingest/records';
 import { createLogger } from '../../src/logger';
 import { parseSegments, reloadSegmentsFile } from '../../src/segments/definitions';
 import { startGateway } from '../../src/gateway';
+import { SegmentChangeBus } from '../../src/segments/bus';
+import { SegmentEngine } from '../../src/segments/engine';
+import type { SegmentChange } from '../../src/segments/evaluate';
+import type { ClickHouseStore } from '../../src/store/clickhouse';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
 
 const DAY = 86_400_000;
@@ -175,6 +179,31 @@ describe('membership after each kind of change', () => {
     expect(await t.gateway.store.query('t', "SELECT * FROM segment_members FINAL WHERE customer_id = 'A4'")).toEqual([]);
     await write(customer('A4', 'France'));
     expect(await segmentsOf('A4')).toEqual(['french', 'spender']);
+  });
+});
+
+describe('failures', () => {
+  test('a round that fails is evaluated again, and its changes published once stored', async () => {
+    await t.gateway.sink.write([customer('R1', 'Peru')]);
+    const store = t.gateway.store;
+    let failures = 1;
+    // The evaluation query fails once, as when ClickHouse is briefly unreachable.
+    const flaky = Object.create(store) as ClickHouseStore;
+    flaky.query = (label, sql, params) => (label === 'segmentEvaluation' && failures-- > 0 ? Promise.reject(new Error('connection reset')) : store.query(label, sql, params));
+    const bus = new SegmentChangeBus();
+    const changes = bus.subscribe({ segment: null, customerId: 'R1' });
+    const engine = new SegmentEngine(flaky, bus, parseSegments('segments:\n  - name: peru\n    condition: { country: Peru }\n'), createLogger('silent'), {
+      recheckMs: 0,
+      nextVersion: () => t.gateway.sink.nextVersion(),
+      retryDelayMs: 50,
+    });
+    engine.touched(['R1']);
+    await engine.idle();
+    expect(engine.stats).toMatchObject({ failures: 1, changes: 1 });
+    const first = (await changes.next()).value as SegmentChange;
+    expect(first).toMatchObject({ segment: 'peru', customerId: 'R1', kind: 'ENTERED' });
+    await changes.return();
+    await engine.stop();
   });
 });
 
