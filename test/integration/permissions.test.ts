@@ -1,4 +1,7 @@
 import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { hashApiKey } from '../../src/auth/credentials';
 import { ROLES, type Role } from '../../src/auth/roles';
 import { buildGatewaySchema } from '../../src/schema/build';
@@ -42,15 +45,32 @@ const ROOT_ARGS: Record<string, string> = {
   _entities: '(representations: [{ __typename: "Customer", id: "T1" }])',
   _service: '',
   customerActivity: '(customerId: "T1")',
+  segment: '(name: "buyers")',
+  segmentChanges: '(customerId: "T1")',
 };
+
+/**
+ * T1 is a buyer from the start (Customer.segments, Segment.members); each role's new activity over WebSocket
+ * (two orders each, in COLUMNS order) brings T1's orders to 4, then 6: one segment entry per role.
+ */
+const SEGMENTS = `segments:
+  - name: buyers
+    description: At least one order
+    condition: { total_orders: { ">=": 1 } }
+${COLUMNS.map((_, i) => `  - name: orders-${4 + 2 * i}\n    condition: { total_orders: { ">=": ${4 + 2 * i} } }`).join('\n')}
+`;
 
 let t: TestGateway;
 let schema: GraphQLSchema;
 
 beforeAll(async () => {
-  t = await startTestGateway({ AUTH_API_KEYS: ROLES.map((role) => `${hashApiKey(keyOf(role))}:${role}:${role}-table`).join(',') });
+  const segmentsFile = path.join(await mkdtemp(path.join(tmpdir(), 'c360-table-')), 'segments.yml');
+  await writeFile(segmentsFile, SEGMENTS);
+  t = await startTestGateway({ AUTH_API_KEYS: ROLES.map((role) => `${hashApiKey(keyOf(role))}:${role}:${role}-table`).join(','), SEGMENTS_FILE: segmentsFile });
   schema = await buildGatewaySchema(t.gateway.bus);
+  await t.gateway.segmentsReady;
   await t.gateway.sink.write(DATA);
+  await t.gateway.segments.idle();
 });
 afterAll(() => t?.close());
 
@@ -146,8 +166,8 @@ describe('over HTTP', () => {
   test.each(CELLS)('%s: %s is %s', async (role, field, decision) => {
     const [typeName, fieldName] = field.split('.') as [string, string];
     const type = schema.getType(typeName) as GraphQLObjectType;
-    // Subscription fields run over WebSocket (below); over HTTP only the root fields' data types are reachable from Query.
-    if (typeName === 'Subscription') return;
+    // Subscription fields, and types only a subscription pushes, run over WebSocket (below).
+    if (typeName === 'Subscription' || !pathsFrom(schema.getQueryType()!).has(typeName)) return;
     const path = pathsFrom(schema.getQueryType()!).get(typeName);
     if (!path) throw new Error(`${typeName} cannot be reached from Query`);
     const res = await t.graphql(`{ ${selection(path, leafOf(type, fieldName))} }`, undefined, { 'x-api-key': keyOf(role) });
@@ -166,7 +186,7 @@ describe('through federation _entities', () => {
     const type = schema.getType(typeName) as GraphQLObjectType;
     const path = pathsFrom(schema.getType('Customer') as GraphQLObjectType).get(typeName);
     if (!path) {
-      expect(pathsFrom(schema.getQueryType()!).has(typeName)).toBe(true);
+      expect(pathsFrom(schema.getQueryType()!).has(typeName) || pathsFrom(schema.getSubscriptionType()!).has(typeName)).toBe(true);
       return;
     }
     const query = `{ _entities${ROOT_ARGS['_entities']} { ... on Customer { ${selection(path, leafOf(type, fieldName))} } } }`;
@@ -176,34 +196,38 @@ describe('through federation _entities', () => {
   });
 });
 
-describe('over WebSocket: the subscription and the fields it pushes', () => {
+describe('over WebSocket: the subscriptions and the fields they push', () => {
   const pushes = new Map<Role, Array<{ data?: unknown; errors?: Errors }>>();
+  const changes = new Map<Role, Array<{ data?: unknown; errors?: Errors }>>();
 
   beforeAll(async () => {
-    const event = schema.getType('ActivityEvent') as GraphQLObjectType;
-    const fields = Object.keys(event.getFields()).join(' ');
+    const fieldsOf = (name: string) => Object.keys((schema.getType(name) as GraphQLObjectType).getFields()).join(' ');
     for (const role of COLUMNS) {
       const ws = await RawGraphqlWs.connect(t.url, { apiKey: keyOf(role) });
       expect(await ws.next()).toEqual({ type: 'connection_ack' });
       const before = t.gateway.bus.subscriberCount();
-      ws.subscribe('1', `subscription { customerActivity${ROOT_ARGS['customerActivity']} { ${fields} } }`);
-      for (let i = 0; i < 500 && t.gateway.bus.subscriberCount() === before; i++) await new Promise((r) => setTimeout(r, 10));
-      // The same kinds of activity as the fixture, new: one push of each.
+      const segmentsBefore = t.gateway.segments.subscribers;
+      ws.subscribe('1', `subscription { customerActivity${ROOT_ARGS['customerActivity']} { ${fieldsOf('ActivityEvent')} } }`);
+      ws.subscribe('2', `subscription { segmentChanges${ROOT_ARGS['segmentChanges']} { ${fieldsOf('SegmentChange')} } }`);
+      for (let i = 0; i < 500 && (t.gateway.bus.subscriberCount() === before || t.gateway.segments.subscribers === segmentsBefore); i++) await new Promise((r) => setTimeout(r, 10));
+      // The same kinds of activity as the fixture, new: one push of each, and T1 enters one more segment.
       await t.gateway.sink.write(DATA.filter(isActivity).map((r) => ({ ...r, row: { ...r.row, ...renamed(r, role) } }) as IngestRecord));
-      const received = [];
-      for (let i = 0; i < DATA.filter(isActivity).length; i++) received.push((await ws.next()) as { payload: { data?: unknown; errors?: Errors } });
+      const received: Array<{ id: string; payload: { data?: unknown; errors?: Errors } }> = [];
+      for (let i = 0; i < DATA.filter(isActivity).length + 1; i++) received.push((await ws.next()) as (typeof received)[number]);
       ws.close();
-      pushes.set(role, received.map((m) => m.payload));
+      pushes.set(role, received.filter((m) => m.id === '1').map((m) => m.payload));
+      changes.set(role, received.filter((m) => m.id === '2').map((m) => m.payload));
     }
   });
 
-  const subscriptionCells = CELLS.filter(([, field]) => field.startsWith('Subscription.') || field.startsWith('ActivityEvent.'));
+  const subscriptionCells = CELLS.filter(([, field]) => field.startsWith('Subscription.') || field.startsWith('ActivityEvent.') || field.startsWith('SegmentChange.'));
 
   test.each(subscriptionCells)('%s: %s is %s', (role, field, decision) => {
     const [typeName, fieldName] = field.split('.') as [string, string];
-    const received = pushes.get(role)!;
-    expect(received).toHaveLength(DATA.filter(isActivity).length);
-    const path = typeName === 'Subscription' ? [fieldName] : ['customerActivity', fieldName];
+    const segmentChange = typeName === 'SegmentChange' || field === 'Subscription.segmentChanges';
+    const received = (segmentChange ? changes : pushes).get(role)!;
+    expect(received).toHaveLength(segmentChange ? 1 : DATA.filter(isActivity).length);
+    const path = typeName === 'Subscription' ? [fieldName] : [segmentChange ? 'segmentChanges' : 'customerActivity', fieldName];
     // The subscription asks every field at once: each push's errors are sorted to the fields they concern.
     const values = received.flatMap((p) => valuesAt(p.data ?? null, path));
     expectDecision(decision, values, received.flatMap((p) => p.errors ?? []), path);
