@@ -61,6 +61,7 @@ const envSchema = z.object({
   KAFKA_TOPIC_EMAILS: z.string().min(1).default('marketing_emails'),
   KAFKA_TOPIC_DEAD_LETTER: z.string().min(1).default('customer360.dead-letter'),
   KAFKA_TOPIC_ACTIVITY: z.string().min(1).default('customer360.activity'),
+  KAFKA_TOPIC_SEGMENT_CHANGES: z.string().min(1).default('customer360.segment-changes'),
   KAFKA_FROM_BEGINNING: flag.default(true),
   KAFKA_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
   KAFKA_SSL: flag.default(false),
@@ -220,7 +221,7 @@ export interface KafkaConfig {
   /** Where a consumer group without committed offsets starts: the earliest message, or only new ones. */
   fromBeginning: boolean;
   sessionTimeoutMs: number;
-  topics: { weblogs: string; emails: string; deadLetter: string; activity: string };
+  topics: { weblogs: string; emails: string; deadLetter: string; activity: string; segmentChanges: string };
 }
 
 /** Keys whose values are secrets: an error names the key and the rule, never the value. */
@@ -291,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           emails: e.KAFKA_TOPIC_EMAILS,
           deadLetter: e.KAFKA_TOPIC_DEAD_LETTER,
           activity: e.KAFKA_TOPIC_ACTIVITY,
+          segmentChanges: e.KAFKA_TOPIC_SEGMENT_CHANGES,
         },
       }
     : undefined;

@@ -20,6 +20,8 @@ import { buildGatewaySchema } from './schema/build';
 import { SegmentChangeBus } from './segments/bus';
 import { loadSegmentsFile, type SegmentDefinition } from './segments/definitions';
 import { SegmentEngine } from './segments/engine';
+import type { SegmentChange } from './segments/evaluate';
+import { KafkaSegmentFanout } from './segments/kafka.fanout';
 import { createClickHouseStore, type ClickHouseStore } from './store/clickhouse';
 import { applyMigrations, MIGRATIONS_DIR, withSchemaLock } from './store/migrations';
 import { mountConsole } from './transport/console';
@@ -78,7 +80,20 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   logger.info({ mode: store.mode, cluster: store.cluster?.settings.topology, applied }, 'ClickHouse ready');
 
   const segmentChanges = new SegmentChangeBus();
-  const segments = new SegmentEngine(store, segmentChanges, definitions, logger.child({ component: 'segments' }), {
+  // With ACTIVITY_FANOUT=kafka, the changes this replica finds reach every replica's subscribers.
+  const fanout =
+    config.activity.fanout === 'kafka' && config.kafka
+      ? new KafkaSegmentFanout(config.kafka, (changes) => segmentChanges.publish(changes), logger.child({ component: 'segments' }))
+      : null;
+  await fanout?.start();
+  const publisher = {
+    publish: (changes: SegmentChange[]) => {
+      segmentChanges.publish(changes);
+      fanout?.publish(changes);
+    },
+    subscriberCount: () => segmentChanges.subscriberCount(),
+  };
+  const segments = new SegmentEngine(store, publisher, definitions, logger.child({ component: 'segments' }), {
     recheckMs: config.segments.recheckMs,
     ...(options.clock ? { clock: options.clock } : {}),
     nextVersion: () => sink.nextVersion(),
@@ -182,6 +197,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         await drain();
         await sink.close(config.operations.shutdownGraceMs);
         await segments.stop();
+        await fanout?.close();
         await bus.close?.();
         unobserve();
         await store.close();

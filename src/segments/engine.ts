@@ -1,10 +1,9 @@
 import type { Logger } from '../logger';
 import { createProgress } from '../observability/progress';
 import type { ClickHouseStore } from '../store/clickhouse';
-import type { SegmentChangeBus } from './bus';
 import { compileSegments, type CompiledSegments } from './compile';
 import type { SegmentDefinition } from './definitions';
-import { evaluateAndStore, type Selector } from './evaluate';
+import { evaluateAndStore, type SegmentChange, type Selector } from './evaluate';
 
 export interface SegmentEngineOptions {
   /** Epoch ms now: what relative times ("90 days ago") are measured from. Default Date.now; tests inject one. */
@@ -15,6 +14,13 @@ export interface SegmentEngineOptions {
   nextVersion: () => number;
   /** Pause before a failed round is tried again. Default 1,000 ms. */
   retryDelayMs?: number;
+}
+
+/** Where the engine's changes go once stored: the subscribers of this gateway (SegmentChangeBus), and maybe further. */
+export interface ChangePublisher {
+  publish(changes: SegmentChange[]): void;
+  /** `segmentChanges` subscriptions open here. */
+  subscriberCount(): number;
 }
 
 export interface SegmentStats {
@@ -55,7 +61,7 @@ export class SegmentEngine {
 
   constructor(
     private readonly store: ClickHouseStore,
-    private readonly bus: SegmentChangeBus,
+    private readonly bus: ChangePublisher,
     definitions: readonly SegmentDefinition[],
     private readonly logger: Logger,
     private readonly options: SegmentEngineOptions,

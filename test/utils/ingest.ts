@@ -43,6 +43,7 @@ export function kafkaEnv(name: string) {
     KAFKA_TOPIC_EMAILS: `${name}.marketing_emails`,
     KAFKA_TOPIC_DEAD_LETTER: `${name}.dead-letter`,
     KAFKA_TOPIC_ACTIVITY: `${name}.activity`,
+    KAFKA_TOPIC_SEGMENT_CHANGES: `${name}.segment-changes`,
     // The broker's minimum: a killed consumer's partitions move on after this long.
     KAFKA_SESSION_TIMEOUT_MS: '6000',
   };
