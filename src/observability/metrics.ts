@@ -77,6 +77,27 @@ export const freshnessSeconds = new Gauge({
   registers: [registry],
 });
 
+/** Segment entries and exits published, by segment (the segments file names them, so the label is bounded) and kind. */
+export const segmentChanges = new Counter({
+  name: 'customer360_segment_changes_total',
+  help: 'Segment entries and exits stored and published, by segment and kind (ENTERED, EXITED).',
+  labelNames: ['segment', 'kind'] as const,
+  registers: [registry],
+});
+
+export const segmentRounds = new Counter({
+  name: 'customer360_segment_rounds_total',
+  help: 'Segment evaluation rounds (one ClickHouse query for the customers of one or more commits), by outcome (ok, error: retried).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const segmentPendingCustomers = new Gauge({
+  name: 'customer360_segment_pending_customers',
+  help: 'Customers touched by commits and not yet evaluated against the segments.',
+  registers: [registry],
+});
+
 export const webSocketConnections = new Gauge({
   name: 'customer360_websocket_connections',
   help: 'Open graphql-ws connections.',

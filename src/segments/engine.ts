@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import { segmentChanges, segmentPendingCustomers, segmentRounds } from '../observability/metrics';
 import { createProgress } from '../observability/progress';
 import type { ClickHouseStore } from '../store/clickhouse';
 import { compileSegments, type CompiledSegments } from './compile';
@@ -100,6 +101,7 @@ export class SegmentEngine {
   touched(customers: Iterable<string>): void {
     if (this.stopped) return;
     for (const id of customers) this.pending.add(id);
+    segmentPendingCustomers.set(this.pending.size);
     this.schedule();
   }
 
@@ -237,6 +239,7 @@ export class SegmentEngine {
     this.scheduled = false;
     const ids = [...this.pending];
     this.pending.clear();
+    segmentPendingCustomers.set(0);
     const now = this.clock();
     for (let i = 0; i < ids.length; i += IDS_PER_ROUND) {
       const chunk = ids.slice(i, i + IDS_PER_ROUND);
@@ -245,7 +248,9 @@ export class SegmentEngine {
       } catch (err) {
         // Evaluated again in a later round: nothing was published for them, and what was stored is diffed against.
         this.stats.failures++;
+        segmentRounds.inc({ outcome: 'error' });
         for (const id of ids.slice(i)) this.pending.add(id);
+        segmentPendingCustomers.set(this.pending.size);
         this.logger.warn({ err, customers: ids.length - i }, 'segment evaluation failed; retrying');
         this.retry ??= setTimeout(() => {
           this.retry = null;
@@ -262,6 +267,8 @@ export class SegmentEngine {
     this.stats.rounds++;
     this.stats.customersEvaluated += customers;
     this.stats.changes += changes.length;
+    segmentRounds.inc({ outcome: 'ok' });
+    for (const c of changes) segmentChanges.inc({ segment: c.segment, kind: c.kind });
     this.bus.publish(changes);
     return changes.length;
   }

@@ -297,6 +297,16 @@ describe('the segments API', () => {
     expect(own.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
   });
 
+  test('/metrics counts entries and exits per segment, and the evaluation rounds', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    // A1 entered spender twice and left twice; C5 entered and left once (above).
+    expect(value('customer360_segment_changes_total{segment="spender",kind="ENTERED"}')).toBeGreaterThanOrEqual(3);
+    expect(value('customer360_segment_changes_total{segment="spender",kind="EXITED"}')).toBeGreaterThanOrEqual(3);
+    expect(value('customer360_segment_rounds_total{outcome="ok"}')).toBeGreaterThan(0);
+    expect(value('customer360_segment_pending_customers')).toBe(0);
+  });
+
   test('members: pages in id order with Relay cursors', async () => {
     await write(...['M1', 'M2', 'M3', 'M4', 'M5'].map((id) => customer(id, 'France')));
     const page = (after: string | null) =>
