@@ -14,6 +14,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/clickhouse ./clickhouse
+COPY --from=build /app/segments ./segments
 USER node
 EXPOSE 4000
 CMD ["node", "dist/main.js"]

@@ -177,6 +177,8 @@ export function buildGateway(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'c360-build-'));
   // main.js finds clickhouse/ (the migrations) two levels above dist/store.
   symlinkSync(path.join(REPO_ROOT, 'clickhouse'), path.join(root, 'clickhouse'));
+  // …and the demo's segments file beside it (DEMO_SEGMENTS_FILE).
+  symlinkSync(path.join(REPO_ROOT, 'segments'), path.join(root, 'segments'));
   const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', path.join(root, 'dist')], {
     cwd: REPO_ROOT,
