@@ -1,4 +1,4 @@
-/** The operations GraphiQL opens with: one tab each for a full profile, a search and live activity. */
+/** The operations GraphiQL opens with: one tab each for a full profile, a search, live activity and segments. */
 export interface ExampleTab {
   query: string;
   variables: string;
@@ -73,6 +73,25 @@ subscription CustomerActivity($customerId: ID!) {
 }
 `;
 
+const SEGMENTS = `# The segments of SEGMENTS_FILE, each with its size and first members,
+# and the segments this customer is in.
+query Segments($id: ID!) {
+  segments {
+    name
+    description
+    definition
+    size
+    members(first: 5) { edges { node { id } } pageInfo { hasNextPage endCursor } }
+  }
+  customer(id: $id) { segments { segment since } }
+}
+
+# Entries and exits as they happen (graphql-ws); both arguments are optional.
+subscription SegmentChanges {
+  segmentChanges { id segment customerId kind at }
+}
+`;
+
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export function exampleTabs(customerId: string): ExampleTab[] {
@@ -80,5 +99,6 @@ export function exampleTabs(customerId: string): ExampleTab[] {
     { query: FULL_PROFILE, variables: json({ id: customerId }) },
     { query: SEARCH, variables: json({ query: customerId }) },
     { query: ACTIVITY, variables: json({ customerId }) },
+    { query: SEGMENTS, variables: json({ id: customerId }) },
   ];
 }
