@@ -103,10 +103,10 @@ export async function evaluateAndStore(
   const at = new Date(now);
   const changes: SegmentChange[] = [];
   for (const id of new Set([...current.keys(), ...stored.keys()])) {
-    const now_ = new Set(current.get(id) ?? []);
+    const inNow = new Set(current.get(id) ?? []);
     const before = new Set(stored.get(id) ?? []);
     for (const segment of compiled.names) {
-      const kind: ChangeKind | null = now_.has(segment) && !before.has(segment) ? 'ENTERED' : !now_.has(segment) && before.has(segment) ? 'EXITED' : null;
+      const kind: ChangeKind | null = inNow.has(segment) && !before.has(segment) ? 'ENTERED' : !inNow.has(segment) && before.has(segment) ? 'EXITED' : null;
       if (kind) changes.push({ id: changeId(segment, id, kind, version), segment, customerId: id, kind, at });
     }
   }
