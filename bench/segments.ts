@@ -86,7 +86,7 @@ export async function segments(): Promise<Record<string, unknown>> {
       started = performance.now();
       await gateway.store.query(
         'bench',
-        `SELECT user_id, length(argMaxMerge(profile)) AS n, max(last_visit), max(last_login), maxMap(error_seen), uniqExactMapMerge(error_count)
+        `SELECT user_id, length(argMaxMerge(profile)) AS n, length(argMaxMerge(email_profile)) AS m, max(last_visit), max(last_login), maxMap(error_seen), uniqExactMapMerge(error_count)
          FROM customer_rollup WHERE user_id IN {ids:Array(String)} GROUP BY user_id`,
         { ids },
       );

@@ -1,7 +1,7 @@
 import { badUserInput } from '../errors';
 import type { ClickHouseStore } from '../store/clickhouse';
 
-/** Reads of the membership that the segment engine keeps (clickhouse/007_segments.sql). */
+/** Reads of the membership that the segment engine keeps (clickhouse/008_segments.sql). */
 
 export interface Membership {
   segment: string;

@@ -5,11 +5,13 @@ import type { CompiledSegments } from './compile';
 /** Which customers an evaluation covers: a list, or a range of ids (a recompute walks the ids in ranges). */
 export type Selector = { ids: readonly string[] } | { from: string; to: string | null };
 
-/** The profile JSON (ProfileDoc in store/rollup.ts) parsed once per row into the typed tuple the fields read. */
+/** The MongoDB part of the profile (ProfileDoc in store/rollup.ts), parsed once per row into the typed tuple the fields read. */
 const PROFILE_TUPLE =
   'Tuple(c Tuple(dob Nullable(String), country Nullable(String), city Nullable(String), gender Nullable(String)), ' +
   'on Tuple(Float64, Float64, Float64, Nullable(Int64)), in Tuple(Float64, Float64, Float64, Nullable(Int64)), ' +
-  'fav Array(Tuple(String, Float64)), em Tuple(Nullable(Int64), Nullable(Int64), Nullable(Int64)))';
+  'fav Array(Tuple(String, Float64)))';
+/** The email part (EmailDates in store/rollup.ts: sent, opened, clicked), kept in a column of its own. */
+const EMAIL_TUPLE = 'Tuple(Nullable(Int64), Nullable(Int64), Nullable(Int64))';
 /** The order dates of the state (CustomerState in ingest/rollup/state.ts), for first_order. */
 const STATE_TUPLE = 'Tuple(on Map(String, Tuple(at Int64)), in Map(String, Tuple(at Int64)))';
 
@@ -39,6 +41,7 @@ SELECT 0 AS stored, user_id, arrayFilter((n, m) -> m = 1, {names:Array(String)},
        CAST(if(${due} = 0, NULL, ${due}) AS Nullable(Int64)) AS due
 FROM (
   SELECT user_id, argMaxMerge(profile) AS pj, JSONExtract(pj, '${PROFILE_TUPLE}') AS p,
+         JSONExtract(argMaxMerge(email_profile), '${EMAIL_TUPLE}') AS em,
          toUnixTimestamp64Milli(max(last_visit)) AS visit_ms, toUnixTimestamp64Milli(max(last_login)) AS login_ms,
          maxMap(error_seen) AS err_seen, uniqExactMapMerge(error_count) AS err_count
          ${compiled.readsState ? `, JSONExtract(argMaxMerge(state), '${STATE_TUPLE}') AS s` : ''}
