@@ -112,6 +112,7 @@ const envSchema = z.object({
   HTTP_MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024).default(102_400),
   RATE_LIMIT_SUPPORT: int(0, 1_000_000_000).default(3_000),
   RATE_LIMIT_PERSONALISATION: int(0, 1_000_000_000).default(300_000),
+  RATE_LIMIT_PRIVACY: int(0, 1_000_000_000).default(3_000),
   RATE_LIMIT_WINDOW_SEC: int(1, 86_400).default(60),
   WS_MAX_CONNECTIONS_PER_CREDENTIAL: int(0, 10_000_000).default(1_000),
   WS_MAX_SUBSCRIPTIONS_PER_CREDENTIAL: int(0, 100_000_000).default(10_000),
@@ -351,7 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimit: {
       windowSec: e.RATE_LIMIT_WINDOW_SEC,
-      perRole: { support: e.RATE_LIMIT_SUPPORT, personalisation: e.RATE_LIMIT_PERSONALISATION },
+      perRole: { support: e.RATE_LIMIT_SUPPORT, personalisation: e.RATE_LIMIT_PERSONALISATION, privacy: e.RATE_LIMIT_PRIVACY },
     },
     webSocket: {
       maxConnectionsPerCredential: e.WS_MAX_CONNECTIONS_PER_CREDENTIAL,

@@ -8,17 +8,22 @@ export enum Role {
   SUPPORT = 'support',
   /** Personalisation services: behaviour (ids, purchases, favourites, activity), no personal data. */
   PERSONALISATION = 'personalisation',
+  /** Data-protection staff: the whole profile (to identify whose data a request is about), and erasure. */
+  PRIVACY = 'privacy',
 }
 
 /** What a field asks of the caller's role, named in `@Authorized(...)` on the schema classes. */
 export enum Permission {
   /** Name, email, address, date of birth, age; and searching customers by them. */
   PERSONAL_DATA = 'personal-data',
+  /** Erasing a customer's data (`eraseCustomer`) and reading erasure receipts (`erasure`). */
+  ERASURE = 'erasure',
 }
 
 const PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   [Role.SUPPORT]: new Set([Permission.PERSONAL_DATA]),
   [Role.PERSONALISATION]: new Set(),
+  [Role.PRIVACY]: new Set([Permission.PERSONAL_DATA, Permission.ERASURE]),
 };
 
 export const ROLES: readonly Role[] = Object.values(Role);

@@ -21,7 +21,7 @@ const admission = () =>
   new Admission({
     schema,
     authenticator: new Authenticator({ mode: 'required', apiKeys: [], allowedOrigins: [], jwt: { secret: SECRET, roleClaim: 'role' } }),
-    rateLimiter: new CredentialRateLimiter({ windowSec: 60, perRole: { support: 0, personalisation: 0 } }),
+    rateLimiter: new CredentialRateLimiter({ windowSec: 60, perRole: { support: 0, personalisation: 0, privacy: 0 } }),
     documents: { maxDepth: 10, maxAliases: 30, maxDirectives: 50, maxCost: 50_000, maxTokens: 10_000, introspection: true, argumentBounds: { maxIds: 100, maxFirst: 100, maxLimit: 50 } },
     trustedDocuments: TrustedDocuments.load(schema, { mode: 'optional', files: [], maxTokens: 10_000, rules: specifiedRules }),
     caps: { connections: 10, operations: 10 },

@@ -86,7 +86,7 @@ test('query limits, rate limit and switches have defaults and bounds', () => {
   const c = loadConfig({});
   expect(c.queryLimits).toEqual({ maxDepth: 10, maxCost: 50_000, maxAliases: 30, maxDirectives: 50, maxTokens: 10_000, maxBodyBytes: 102_400, timeoutMs: 10_000 });
   // Per role: a support desk's rate, and a storefront's single key well above one process's capacity.
-  expect(c.rateLimit).toEqual({ windowSec: 60, perRole: { support: 3_000, personalisation: 300_000 } });
+  expect(c.rateLimit).toEqual({ windowSec: 60, perRole: { support: 3_000, personalisation: 300_000, privacy: 3_000 } });
   expect(loadConfig({ RATE_LIMIT_PERSONALISATION: '0' }).rateLimit.perRole.personalisation).toBe(0);
   expect(c.graphql).toEqual({ introspection: true, graphiql: true });
   expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'off' }).graphql).toEqual({ introspection: false, graphiql: false });

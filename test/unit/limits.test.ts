@@ -102,7 +102,7 @@ test('bracket nesting is measured on tokens, before any parsing', () => {
 });
 
 test('the rate limiter counts per credential at its role\'s rate and says when to retry; 0 means no limit', async () => {
-  const limiter = new CredentialRateLimiter({ windowSec: 30, perRole: { support: 2, personalisation: 5 } });
+  const limiter = new CredentialRateLimiter({ windowSec: 30, perRole: { support: 2, personalisation: 5, privacy: 2 } });
   expect(await limiter.take('a', Role.SUPPORT)).toEqual({ allowed: true });
   expect(await limiter.take('a', Role.SUPPORT)).toEqual({ allowed: true });
   const third = await limiter.take('a', Role.SUPPORT);
@@ -112,6 +112,6 @@ test('the rate limiter counts per credential at its role\'s rate and says when t
   // A personalisation credential goes on to its own, higher rate.
   for (let i = 0; i < 5; i++) expect(await limiter.take('storefront', Role.PERSONALISATION)).toEqual({ allowed: true });
   expect((await limiter.take('storefront', Role.PERSONALISATION)).allowed).toBe(false);
-  const off = new CredentialRateLimiter({ windowSec: 1, perRole: { support: 0, personalisation: 0 } });
+  const off = new CredentialRateLimiter({ windowSec: 1, perRole: { support: 0, personalisation: 0, privacy: 0 } });
   for (let i = 0; i < 100; i++) expect(await off.take('a', Role.PERSONALISATION)).toEqual({ allowed: true });
 });
