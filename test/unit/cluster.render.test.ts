@@ -77,6 +77,13 @@ describe('ClusterRenderer', () => {
     expect(r.render('TRUNCATE TABLE IF EXISTS checkpoints')).toEqual(['TRUNCATE TABLE IF EXISTS checkpoints ON CLUSTER c1']);
   });
 
+  test('a lightweight DELETE (an erasure) runs on the tables that hold the rows, on every host', () => {
+    const r = renderer();
+    expect(r.render('DELETE FROM orders WHERE user_id = {id:String}')).toEqual(['DELETE FROM orders_local ON CLUSTER c1 WHERE user_id = {id:String}']);
+    expect(r.render('DELETE FROM checkpoints WHERE source = {s:String}')).toEqual(['DELETE FROM checkpoints ON CLUSTER c1 WHERE source = {s:String}']);
+    expect(r.render('ALTER TABLE orders APPLY DELETED MASK')).toEqual(['ALTER TABLE orders_local ON CLUSTER c1 APPLY DELETED MASK']);
+  });
+
   test('INSERT … SELECT goes through the Distributed tables, after every replica of its sources caught up', () => {
     const insert = "INSERT INTO orders SELECT id, 'from customers', 1 FROM customers FINAL JOIN checkpoints ON 1 WHERE id IN (SELECT user_id FROM orders)";
     expect(renderer().render(insert)).toEqual(['SYSTEM SYNC REPLICA ON CLUSTER c1 customers_local', 'SYSTEM SYNC REPLICA ON CLUSTER c1 orders_local', insert]);

@@ -94,6 +94,9 @@ export class ClusterRenderer {
       }
       case 'optimize':
         return [`OPTIMIZE TABLE ${this.storage(s.name)} ${on}${s.tail ? ` ${s.tail}` : ''}`];
+      case 'delete':
+        // A lightweight DELETE of customer data runs on the local tables of every shard.
+        return [`DELETE FROM ${this.storage(s.name)} ${on} WHERE ${s.where}`];
       case 'truncate':
         return [`TRUNCATE TABLE ${ifExists(s.ifExists)}${this.storage(s.name)} ${on}`];
       case 'insert': {

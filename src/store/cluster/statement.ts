@@ -10,6 +10,7 @@ export type Statement =
   | { kind: 'exchange'; a: string; b: string }
   | { kind: 'optimize'; name: string; tail: string }
   | { kind: 'truncate'; ifExists: boolean; name: string }
+  | { kind: 'delete'; name: string; where: string }
   | { kind: 'insert'; target: string; sql: string }
   | { kind: 'select'; sql: string }
   | { kind: 'other'; sql: string };
@@ -50,6 +51,7 @@ export function parseStatement(input: string): Statement {
   if ((m = /^EXCHANGE\s+TABLES\s+(\w+)\s+AND\s+(\w+)$/i.exec(sql))) return { kind: 'exchange', a: m[1]!, b: m[2]! };
   if ((m = /^OPTIMIZE\s+TABLE\s+(\w+)(?:\s+(?!ON\s+CLUSTER\b)([\s\S]*))?$/i.exec(sql))) return { kind: 'optimize', name: m[1]!, tail: (m[2] ?? '').trim() };
   if ((m = /^TRUNCATE\s+(?:TABLE\s+)?(IF\s+EXISTS\s+)?(\w+)$/i.exec(sql))) return { kind: 'truncate', ifExists: Boolean(m[1]), name: m[2]! };
+  if ((m = /^DELETE\s+FROM\s+(\w+)\s+(?!ON\s+CLUSTER\b)WHERE\s+([\s\S]+)$/i.exec(sql))) return { kind: 'delete', name: m[1]!, where: m[2]! };
   if ((m = /^INSERT\s+INTO\s+(\w+)(?=[\s(])/i.exec(sql))) return { kind: 'insert', target: m[1]!, sql };
   if (/^(SELECT|WITH)\b/i.test(sql)) return { kind: 'select', sql };
   return { kind: 'other', sql };
