@@ -1,7 +1,8 @@
 import type { ActivityEvent } from '../activity/activity';
 import type { ActivityBus } from '../activity/bus';
 import type { Logger } from '../logger';
-import { recordsSetAside } from '../observability/metrics';
+import { erasedRecordsDropped, recordsSetAside } from '../observability/metrics';
+import { customerOf, Tombstones } from '../privacy/tombstone';
 import type { ClickHouseStore } from '../store/clickhouse';
 import { failureKind } from '../store/failures';
 import type { IngestRecord, Origin } from './records';
@@ -63,6 +64,8 @@ export interface SinkStats {
   writeFailures: number;
   /** Records stored in rejected_records instead: refused by the checks, or by the engine. */
   setAside: number;
+  /** Records of erased customers dropped instead of stored (src/privacy). */
+  erasedDropped: number;
   lastCommitAt: number | null;
 }
 
@@ -128,7 +131,12 @@ export class IngestSink {
   private readonly clock: () => number;
   private readonly maxStringBytes: number;
   private readonly listeners = new Set<(committed: Committed) => void>();
-  readonly stats: SinkStats = { rowsWritten: 0, batchesWritten: 0, writeFailures: 0, setAside: 0, lastCommitAt: null };
+  readonly stats: SinkStats = { rowsWritten: 0, batchesWritten: 0, writeFailures: 0, setAside: 0, erasedDropped: 0, lastCommitAt: null };
+  /**
+   * The erased customers (src/privacy/erasure.ts): every commit drops their records before it reads a state or
+   * writes a row, whichever source sent them and however long they waited in the buffer.
+   */
+  readonly erased = new Tombstones();
 
   constructor(
     private readonly store: ClickHouseStore,
@@ -159,6 +167,25 @@ export class IngestSink {
   onCommit(listener: (committed: Committed) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Runs `work` between two commits, alone: it starts once the commit in flight (if any) has ended, and no
+   * commit starts until it is done. Rows buffered meanwhile go in the next commit after it. An erasure removes
+   * a customer's rows here, after adding them to `erased`: a batch that read their state before cannot write
+   * after the removal, and every batch after it drops their records.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.committing++;
+    const run = this.chain.then(work);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.committing--;
+      if (this.due && this.committing === 0) void this.flush();
+    });
+    return run;
   }
 
   /** A version above every one handed out or stored before (see resumeVersions), following the clock when it is ahead. */
@@ -248,6 +275,7 @@ export class IngestSink {
   }
 
   private async commit(batch: Batch): Promise<void> {
+    this.dropErased(batch);
     let events: ActivityEvent[];
     let setAside: Array<{ origin: Origin; reason: string }>;
     try {
@@ -267,8 +295,7 @@ export class IngestSink {
     if (this.listeners.size > 0) {
       const customers = new Set<string>();
       for (const { record } of batch.entries) {
-        if (record.kind === 'customer') customers.add(record.row.id);
-        else if (record.kind !== 'rejected') customers.add(record.row.user_id);
+        if (record.kind !== 'rejected') customers.add(customerOf(record)!);
       }
       for (const listener of this.listeners) {
         try {
@@ -373,6 +400,19 @@ export class IngestSink {
         delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 5_000);
       }
     }
+  }
+
+  /** Takes the records of erased customers out of a batch about to be written, and counts them by source. */
+  private dropErased(batch: Batch): void {
+    if (this.erased.size === 0) return;
+    const { kept, dropped } = this.erased.partition(batch.entries, (e) => customerOf(e.given ?? e.record));
+    if (dropped.length === 0) return;
+    batch.entries = kept;
+    batch.rows -= dropped.length;
+    this.stats.erasedDropped += dropped.length;
+    for (const { record, given } of dropped) erasedRecordsDropped.inc({ source: originOf(given ?? record).source });
+    // No id: the log keeps no trace of whom the records were about.
+    this.logger.info({ count: dropped.length, firstSource: originOf(dropped[0]!.given ?? dropped[0]!.record).source }, 'records of erased customers dropped');
   }
 
   private setAsideCounted(record: IngestRecord, stage: 'source' | 'validation' | 'engine', reason: string): void {

@@ -69,6 +69,14 @@ export const recordsSetAside = new Counter({
   registers: [registry],
 });
 
+/** Records of erased customers the sink dropped instead of storing, by source. The sink increments it. */
+export const erasedRecordsDropped = new Counter({
+  name: 'customer360_erased_records_dropped_total',
+  help: 'Records of erased customers dropped by the ingest sink instead of being stored, by source (kafka:<topic>, mongo:<collection>, or the writer).',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
 /** Age of the newest record visible to queries, by source: now minus that record's event time. Sources set it. */
 export const freshnessSeconds = new Gauge({
   name: 'customer360_freshness_seconds',

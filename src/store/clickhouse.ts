@@ -56,14 +56,15 @@ export class ClickHouseStore {
    * that needs the rows has gone), the statement is abandoned: a ClickHouse server cancels it (the HTTP
    * request closes, and cancel_http_readonly_queries_on_client_close is set); the embedded engine never
    * starts it if it is still waiting its turn, and lets it finish (bounded by max_execution_time) if it runs.
+   * `settings` add to the read settings (an erasure's check reads with `apply_deleted_mask: 0`).
    */
-  async query<T>(label: string, query: string, params: QueryParams = {}, options: { signal?: AbortSignal } = {}): Promise<T[]> {
+  async query<T>(label: string, query: string, params: QueryParams = {}, options: { signal?: AbortSignal; settings?: ClickHouseSettings } = {}): Promise<T[]> {
     return this.timed('query', label, async () => {
       const result = await this.client.query({
         query,
         query_params: params,
         format: 'JSONEachRow',
-        clickhouse_settings: this.cluster ? { ...this.readSettings, ...this.cluster.settings.read() } : this.readSettings,
+        clickhouse_settings: { ...(this.cluster ? { ...this.readSettings, ...this.cluster.settings.read() } : this.readSettings), ...options.settings },
         ...(options.signal ? { abort_signal: options.signal } : {}),
       });
       return result.json<T>();
