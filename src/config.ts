@@ -126,6 +126,9 @@ const envSchema = z.object({
   READY_CHECK_TIMEOUT_MS: int(100, 60_000).default(2_000),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  // Privacy: docs/privacy.md.
+  ERASURE_DEADLINE_MS: int(1_000, 86_400_000).default(300_000),
 });
 
 /** The demo's six segments (`segments/demo.yml`), from both `src/` and `dist/`. */
@@ -189,6 +192,8 @@ export interface Config {
   operations: { readyMaxLagSeconds: number; readyCheckTimeoutMs: number; shutdownGraceMs: number };
   /** /metrics: open, or only for scrapers that send this bearer token. */
   metrics: { token?: string };
+  /** An erasure's removal must be verified on disk within `deadlineMs` of the request (docs/privacy.md). */
+  privacy: { erasureDeadlineMs: number };
 }
 
 /** A ClickHouse cluster (server mode only): docs/scaling.md. */
@@ -366,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
     metrics: e.METRICS_TOKEN === undefined ? {} : { token: e.METRICS_TOKEN },
+    privacy: { erasureDeadlineMs: e.ERASURE_DEADLINE_MS },
   };
 }
 

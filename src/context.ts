@@ -3,6 +3,7 @@ import type { Principal } from './auth/credentials';
 import type { Config } from './config';
 import type { LoaderFactory, Loaders } from './loaders';
 import type { SegmentsAccess } from './segments/access';
+import type { CustomerErasure } from './privacy/erasure';
 
 /** Per-request state: fresh loaders for each HTTP request and each subscription. */
 export interface Context {
@@ -15,6 +16,7 @@ export interface Context {
   /** Aborts when nobody waits for the answer any more (a timeout, a client gone): its ClickHouse work stops. */
   signal?: AbortSignal;
   segments: SegmentsAccess;
+  erasure: CustomerErasure;
 }
 
 export interface ContextDeps {
@@ -22,6 +24,7 @@ export interface ContextDeps {
   bus: ActivityBus;
   limits: Config['limits'];
   segments: SegmentsAccess;
+  erasure: CustomerErasure;
 }
 
 export function createContext(deps: ContextDeps, requestId: string, principal: Principal, signal?: AbortSignal): Context {
@@ -32,6 +35,7 @@ export function createContext(deps: ContextDeps, requestId: string, principal: P
     limits: deps.limits,
     bus: deps.bus,
     segments: deps.segments,
+    erasure: deps.erasure,
     ...(signal ? { signal } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
 import { observeGateway } from './observability/metrics';
 import { clickhouseReachable, migrationsApplied, Readiness, type ReadinessCheck } from './observability/readiness';
+import { CustomerErasure } from './privacy/erasure';
 import { buildGatewaySchema } from './schema/build';
 import { SegmentChangeBus } from './segments/bus';
 import { loadSegmentsFile, type SegmentDefinition } from './segments/definitions';
@@ -37,6 +38,8 @@ export interface Gateway {
   segments: SegmentEngine;
   /** Resolves once the stored membership matches the definitions the gateway started with (a recompute may run). */
   segmentsReady: Promise<void>;
+  /** Erasures (docs/privacy.md). */
+  erasure: CustomerErasure;
   httpServer: Server;
   /** What /readyz checks; ingesters add theirs with `readiness.add(check)`. */
   readiness: Readiness;
@@ -64,6 +67,11 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   const store = await createClickHouseStore(config.clickhouse, { queryTimeoutMs: config.queryLimits.timeoutMs });
   const bus = await createActivityBus(config, logger.child({ component: 'activity' }));
   const sink = new IngestSink(store, bus, config.sink, logger.child({ component: 'sink' }));
+  const erasure = new CustomerErasure(store, sink, logger.child({ component: 'privacy' }), {
+    deadlineMs: config.privacy.erasureDeadlineMs,
+    // The reply must leave the request time to be sent.
+    replyWithinMs: Math.floor(config.queryLimits.timeoutMs / 2),
+  });
   // Under the schema lock, so that of several gateways starting together one migrates (and rebuilds the
   // rollups when their definition changed) while the others wait, then find nothing left to do.
   const applied = await withSchemaLock(
@@ -71,6 +79,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     async (guard) => {
       const newlyApplied = await applyMigrations(store, MIGRATIONS_DIR, guard);
       await sink.resumeVersions();
+      // Before the sink takes any write: an erased customer's records are dropped from the first batch on.
+      await erasure.loadTombstones();
       // Before the sink takes any write: a rebuild must not race the writes it would miss.
       await ensureRollups(store, sink.nextVersion(), logger.child({ component: 'rollups' }));
       return newlyApplied;
@@ -112,7 +122,10 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       get: (name) => segments.get(name),
       subscribe: (filter) => segmentChanges.subscribe(filter),
     },
+    erasure,
   };
+  // Erasures a stopped process left incomplete are finished in the background, by the hash of the id.
+  const resumingErasures = erasure.resumePending().catch((err: unknown) => logger.error({ err }, 'finishing incomplete erasures failed'));
   const unobserve = observeGateway({ store, sink, bus, loaders: deps.loaders });
   const readiness = new Readiness(
     [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],
@@ -147,7 +160,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     readiness,
     onDrain: () => ws.close(),
     routes: (a) => {
-      options.routes?.(a, { config, store, bus, sink, httpServer });
+      options.routes?.(a, { config, store, bus, sink, erasure, httpServer });
       mountConsole(a, { logger, graphiql: config.graphql.graphiql });
     },
   });
@@ -186,6 +199,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     sink,
     segments,
     segmentsReady,
+    erasure,
     httpServer,
     readiness,
     url,
@@ -198,6 +212,9 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         await sink.close(config.operations.shutdownGraceMs);
         await segments.stop();
         await fanout?.close();
+        // An erasure still being forced onto disk stays incomplete in `erasures`; the next start finishes it.
+        await erasure.close();
+        await resumingErasures;
         await bus.close?.();
         unobserve();
         await store.close();

@@ -32,4 +32,7 @@ export class SegmentMembersArgs {
 export class SegmentChangesArgs {
   @Field(() => String, { nullable: true }) segment!: string | null;
   @Field(() => ID, { nullable: true }) customerId!: string | null;
+export class EraseCustomerArgs {
+  @Field(() => ID) customerId!: string;
+  @Field(() => String) reason!: string;
 }
