@@ -1,6 +1,7 @@
 import type { ActivityBus } from './activity/bus';
 import type { Principal } from './auth/credentials';
 import type { Config } from './config';
+import type { ProfileFeed } from './live/profile.feed';
 import type { LoaderFactory, Loaders } from './loaders';
 import type { SegmentsAccess } from './segments/access';
 import type { CustomerErasure } from './privacy/erasure';
@@ -10,12 +11,14 @@ export interface Context {
   requestId: string;
   /** Who is asking: `@Authorized` fields check its role. */
   principal: Principal;
+  /** Replaced for each push of a `customerProfile` subscription by the loaders of the commit it follows. */
   loaders: Loaders;
   limits: Config['limits'];
   bus: ActivityBus;
   /** Aborts when nobody waits for the answer any more (a timeout, a client gone): its ClickHouse work stops. */
   signal?: AbortSignal;
   segments: SegmentsAccess;
+  profiles: ProfileFeed;
   erasure: CustomerErasure;
 }
 
@@ -24,6 +27,7 @@ export interface ContextDeps {
   bus: ActivityBus;
   limits: Config['limits'];
   segments: SegmentsAccess;
+  profiles: ProfileFeed;
   erasure: CustomerErasure;
 }
 
@@ -35,6 +39,7 @@ export function createContext(deps: ContextDeps, requestId: string, principal: P
     limits: deps.limits,
     bus: deps.bus,
     segments: deps.segments,
+    profiles: deps.profiles,
     erasure: deps.erasure,
     ...(signal ? { signal } : {}),
   };

@@ -12,6 +12,7 @@ import { IngestSink } from './ingest/sink';
 import { graphqlValidationRules } from './limits/document';
 import { CredentialRateLimiter } from './limits/rateLimit';
 import { TrustedDocuments } from './limits/trustedDocuments';
+import { ProfileFeed } from './live/profile.feed';
 import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
 import { observeGateway } from './observability/metrics';
@@ -40,6 +41,8 @@ export interface Gateway {
   segmentsReady: Promise<void>;
   /** Erasures (docs/privacy.md). */
   erasure: CustomerErasure;
+  /** customerProfile subscribers. */
+  profiles: ProfileFeed;
   httpServer: Server;
   /** What /readyz checks; ingesters add theirs with `readiness.add(check)`. */
   readiness: Readiness;
@@ -113,8 +116,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   segmentsReady.catch((err: unknown) => logger.error({ err }, 'segment membership could not be recomputed; it is tried again at the next start or SIGHUP'));
   logger.info({ file: config.segments.file, segments: definitions.map((d) => d.name) }, 'segments loaded');
 
+  const loaders = new LoaderFactory(store, config.loaders);
+  const profiles = new ProfileFeed(loaders);
+  const stopProfiles = sink.onCommit(({ customers }) => profiles.committed(customers));
+  const stopErasedProfiles = erasure.onErased((customerId) => profiles.erased(customerId));
   const deps: ContextDeps = {
-    loaders: new LoaderFactory(store, config.loaders),
+    loaders,
     bus,
     limits: config.limits,
     segments: {
@@ -122,11 +129,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       get: (name) => segments.get(name),
       subscribe: (filter) => segmentChanges.subscribe(filter),
     },
+    profiles,
     erasure,
   };
   // Erasures a stopped process left incomplete are finished in the background, by the hash of the id.
   const resumingErasures = erasure.resumePending().catch((err: unknown) => logger.error({ err }, 'finishing incomplete erasures failed'));
-  const unobserve = observeGateway({ store, sink, bus, loaders: deps.loaders });
+  const unobserve = observeGateway({ store, sink, bus, loaders, profiles });
   const readiness = new Readiness(
     [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],
     config.operations.readyCheckTimeoutMs,
@@ -160,7 +168,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     readiness,
     onDrain: () => ws.close(),
     routes: (a) => {
-      options.routes?.(a, { config, store, bus, sink, erasure, httpServer });
+      options.routes?.(a, { config, store, bus, sink, erasure, profiles, httpServer });
       mountConsole(a, { logger, graphiql: config.graphql.graphiql });
     },
   });
@@ -200,6 +208,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     segments,
     segmentsReady,
     erasure,
+    profiles,
     httpServer,
     readiness,
     url,
@@ -212,6 +221,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         await sink.close(config.operations.shutdownGraceMs);
         await segments.stop();
         await fanout?.close();
+        stopProfiles();
+        stopErasedProfiles();
         // An erasure still being forced onto disk stays incomplete in `erasures`; the next start finishes it.
         await erasure.close();
         await resumingErasures;

@@ -113,7 +113,7 @@ export const webSocketConnections = new Gauge({
 });
 
 // Bound by observeGateway to the running gateway's parts; read at scrape time.
-let bound: { sink: IngestSink; bus: ActivityBus; loaders: { queuedKeys(): number } } | null = null;
+let bound: { sink: IngestSink; bus: ActivityBus; loaders: { queuedKeys(): number }; profiles?: { subscriberCount(): number } } | null = null;
 const sinkCounted = { rows: 0, batches: 0, failures: 0 };
 
 export const activeSubscriptions = new Gauge({
@@ -131,6 +131,15 @@ new Gauge({
   registers: [registry],
   collect() {
     this.set(bound?.loaders.queuedKeys() ?? 0);
+  },
+});
+
+export const profileSubscriptions = new Gauge({
+  name: 'customer360_profile_subscriptions',
+  help: 'customerProfile subscriptions currently open.',
+  registers: [registry],
+  collect() {
+    this.set(bound?.profiles?.subscriberCount() ?? 0);
   },
 });
 
@@ -180,8 +189,14 @@ export function operationLabel(name: string | null | undefined): string {
 }
 
 /** Binds the scrape-time metrics to a running gateway and times every ClickHouse statement; returns the unbinding. */
-export function observeGateway(parts: { store: ClickHouseStore; sink: IngestSink; bus: ActivityBus; loaders: { queuedKeys(): number } }): () => void {
-  bound = { sink: parts.sink, bus: parts.bus, loaders: parts.loaders };
+export function observeGateway(parts: {
+  store: ClickHouseStore;
+  sink: IngestSink;
+  bus: ActivityBus;
+  loaders: { queuedKeys(): number };
+  profiles?: { subscriberCount(): number };
+}): () => void {
+  bound = { sink: parts.sink, bus: parts.bus, loaders: parts.loaders, ...(parts.profiles ? { profiles: parts.profiles } : {}) };
   // A new sink counts from zero again; the counters keep rising from where they were.
   sinkCounted.rows = parts.sink.stats.rowsWritten;
   sinkCounted.batches = parts.sink.stats.batchesWritten;

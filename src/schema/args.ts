@@ -32,6 +32,9 @@ export class SegmentMembersArgs {
 export class SegmentChangesArgs {
   @Field(() => String, { nullable: true }) segment!: string | null;
   @Field(() => ID, { nullable: true }) customerId!: string | null;
+}
+
+@ArgsType()
 export class EraseCustomerArgs {
   @Field(() => ID) customerId!: string;
   @Field(() => String) reason!: string;

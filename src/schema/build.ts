@@ -14,13 +14,14 @@ import { CustomerResolver, loadCustomer } from '../resolvers/customer.resolver';
 import { RejectedRecordResolver } from '../resolvers/rejected.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../resolvers/segment.resolver';
 import { PrivacyResolver } from '../resolvers/privacy.resolver';
+import { ProfileResolver } from '../resolvers/profile.resolver';
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])`;
 
 /** The contract schema (SPEC.md) as type-graphql builds it from the decorated classes. */
 export async function buildContractSchema(bus: ActivityBus = new InProcessActivityBus()): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [CustomerResolver, ActivityResolver, ActivityEventResolver, RejectedRecordResolver, CustomerSegmentsResolver, SegmentResolver, PrivacyResolver],
+    resolvers: [CustomerResolver, ActivityResolver, ActivityEventResolver, RejectedRecordResolver, CustomerSegmentsResolver, SegmentResolver, ProfileResolver, PrivacyResolver],
     pubSub: activityPubSub(bus),
     // Fields marked @Authorized(Permission…) fail alone with FORBIDDEN when the caller's role lacks it.
     authChecker,

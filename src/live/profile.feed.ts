@@ -1,0 +1,103 @@
+import type { LoaderFactory, Loaders } from '../loaders';
+
+/**
+ * One push of a customer's profile: the customer, and the loaders of the commit that touched them. Every
+ * subscriber of every customer that commit touched resolves its push through these same loaders (one
+ * DataLoader over profileBatch), so a thousand subscribers of one customer cost one read, and a commit that
+ * touched many watched customers costs one query for all of them. Loaders hold no role: each subscriber's
+ * fields are still authorised for its own credential.
+ */
+export interface ProfilePush {
+  customerId: string;
+  loaders: Loaders;
+}
+
+interface Subscriber {
+  /** Only the newest push waits: a profile is a state, so a slow client skips to the latest one. */
+  pending: ProfilePush | null;
+  wake: (() => void) | null;
+  closed: boolean;
+}
+
+/**
+ * Live profiles for `customerProfile` subscribers: fed by the ingest sink's commits (IngestSink.onCommit, once
+ * the commit is visible to queries) with the customers each touched, and ended for a customer once they are
+ * erased.
+ */
+export class ProfileFeed {
+  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+  private count = 0;
+
+  constructor(private readonly loaders: LoaderFactory) {}
+
+  subscriberCount(): number {
+    return this.count;
+  }
+
+  /** A commit touched `customers`: each of their subscribers gets a push, all through one set of loaders. */
+  committed(customers: Iterable<string>): void {
+    if (this.count === 0) return;
+    let scope: Loaders | null = null;
+    for (const customerId of customers) {
+      const subscribers = this.byCustomer.get(customerId);
+      if (!subscribers) continue;
+      scope ??= this.loaders.create();
+      const push: ProfilePush = { customerId, loaders: scope };
+      for (const s of subscribers) {
+        s.pending = push;
+        s.wake?.();
+      }
+    }
+  }
+
+  /** The customer was erased: their subscriptions complete (nothing is left to push). */
+  erased(customerId: string): void {
+    for (const s of this.byCustomer.get(customerId) ?? []) {
+      s.closed = true;
+      s.pending = null;
+      s.wake?.();
+    }
+  }
+
+  subscribe(customerId: string): AsyncGenerator<ProfilePush, void, undefined> {
+    const subscriber: Subscriber = { pending: null, wake: null, closed: false };
+    // Registered now, not at the first next(): no commit after subscribe() returns is missed.
+    let set = this.byCustomer.get(customerId);
+    if (!set) this.byCustomer.set(customerId, (set = new Set()));
+    set.add(subscriber);
+    this.count++;
+    const unregister = () => {
+      const current = this.byCustomer.get(customerId);
+      if (current?.delete(subscriber)) {
+        this.count--;
+        if (current.size === 0) this.byCustomer.delete(customerId);
+      }
+    };
+    async function* iterate(): AsyncGenerator<ProfilePush, void, undefined> {
+      try {
+        while (!subscriber.closed) {
+          const next = subscriber.pending;
+          if (next) {
+            subscriber.pending = null;
+            yield next;
+            continue;
+          }
+          await new Promise<void>((resolve) => (subscriber.wake = resolve));
+          subscriber.wake = null;
+        }
+      } finally {
+        unregister();
+      }
+    }
+    const generator = iterate();
+    // As in the activity bus: return() before the first next(), or while a next() waits, must unregister too.
+    const originalReturn = generator.return.bind(generator);
+    generator.return = (value) => {
+      subscriber.closed = true;
+      unregister();
+      subscriber.wake?.();
+      return originalReturn(value);
+    };
+    return generator;
+  }
+}
