@@ -267,7 +267,7 @@ describe('dashboard', () => {
     );
     expect(await text(live.locator('.badge--live'))).toBe('New');
     expect(await live.evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).animationName)).toBe('arrive');
-    // The profile is queried again: the new error is in Recent errors without a reload.
+    // The profile is pushed again (customerProfile): the new error is in Recent errors without a reload.
     await page.locator('[data-panel=errors] [data-field=message]', { hasText: 'Gift card rejected' }).waitFor({ timeout: LIVE_TIMEOUT });
 
     await t.gateway.sink.write([

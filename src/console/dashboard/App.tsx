@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { onAuthRequired, onLiveState, resetLiveConnection, type LiveState } from './api';
 import { readCredential, writeCredential } from './credential';
+import { EraseAction, Erased } from './Erasure';
 import { fullName } from './format';
 import { Icon } from './icons';
 import { ActivityMix } from './panels/ActivityMix';
@@ -92,7 +93,7 @@ function LiveStatus() {
 export function App() {
   const [id, open] = useCustomerInUrl();
   const [segmentsView, selectSegment] = useSegmentsInUrl();
-  const { profile, timeline, liveCount, retry, loadMore } = useCustomer(segmentsView ? null : id);
+  const { profile, timeline, liveCount, retry, loadMore, erasure, erase } = useCustomer(segmentsView ? null : id);
   const now = useNow(15_000);
   const ready = profile.status === 'ready' ? profile.data : null;
   const [announcement, setAnnouncement] = useState('');
@@ -158,6 +159,7 @@ export function App() {
             <p>Nothing is known under this id. Search by email or name instead.</p>
           </div>
         )}
+        {profile.status === 'erased' && <Erased receipt={profile.receipt} />}
         {!needsCredential && profile.status === 'error' && (
           <div class="state-card state-card--error" role="alert">
             <h1>The profile could not be loaded</h1>
@@ -167,6 +169,7 @@ export function App() {
             </button>
           </div>
         )}
+        {ready && erasure === 'allowed' && <EraseAction customerId={ready.id} onErase={erase} />}
         {ready && (
           <div class="grid" data-customer={ready.id}>
             <Details profile={ready} />

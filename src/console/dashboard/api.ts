@@ -1,7 +1,15 @@
 import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
 import type { TypedDocumentString } from '../../generated/console/graphql';
 import { authorizationHeaders } from './credential';
-import { ACTIVITY_SUBSCRIPTION, SEGMENT_CHANGES_SUBSCRIPTION, type ActivityEvent, type SegmentChange } from './queries';
+import {
+  ACTIVITY_SUBSCRIPTION,
+  CHART_WINDOW,
+  PROFILE_SUBSCRIPTION,
+  SEGMENT_CHANGES_SUBSCRIPTION,
+  type ActivityEvent,
+  type Profile,
+  type SegmentChange,
+} from './queries';
 
 /**
  * Talks to the gateway that served this page: queries over HTTP, live activity over graphql-ws. Every
@@ -13,6 +21,13 @@ const httpUrl = new URL('/graphql', location.href).toString();
 
 export class ApiError extends Error {
   override name = 'ApiError';
+  /** The `extensions.code` of each error the gateway returned. */
+  constructor(
+    message: string,
+    readonly codes: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** The gateway wants a (valid) credential: the console asks the agent to sign in. */
@@ -63,7 +78,7 @@ export async function execute<TResult, TVariables>(
     for (const listener of authListeners) listener();
     throw new AuthRequiredError(message || 'The gateway asks for a credential.');
   }
-  if (message) throw new ApiError(message);
+  if (message) throw new ApiError(message, body.errors?.map((e) => e.extensions?.code ?? '') ?? []);
   if (!body.data) throw new ApiError(`The gateway answered ${response.status} without data.`);
   return body.data;
 }
@@ -131,23 +146,35 @@ export function subscribeSegmentChanges(onChange: (change: SegmentChange) => voi
   return subscribe<{ segmentChanges: SegmentChange }>(documentId(SEGMENT_CHANGES_SUBSCRIPTION), {}, (data) => onChange(data.segmentChanges));
 }
 
-function subscribe<T>(id: string, variables: Record<string, unknown>, onData: (data: T) => void): () => void {
+/**
+ * Streams the customer's profile, pushed after every commit that touched them, until the returned function is
+ * called; `onEnd` when the gateway ends the stream (the customer was erased).
+ */
+export function subscribeProfile(customerId: string, onProfile: (profile: Profile) => void, onEnd: () => void): () => void {
+  return subscribe<{ customerProfile: Profile }>(
+    documentId(PROFILE_SUBSCRIPTION),
+    { id: customerId, window: CHART_WINDOW },
+    (data) => onProfile(data.customerProfile),
+    onEnd,
+  );
+}
+
+function subscribe<T>(id: string, variables: Record<string, unknown>, onData: (data: T) => void, onEnd?: () => void): () => void {
   activeSubscriptions++;
+  let done = false;
   // graphql-ws requires a `query` string; the gateway reads the document id beside it.
   const payload: SubscribePayload & { documentId: string } = { query: '', documentId: id, variables };
-  const unsubscribe = wsClient().subscribe<T>(
-    payload,
-    {
-      next: (result) => {
-        if (result.data) onData(result.data);
-      },
-      error: () => {
-        if (liveState !== 'denied') setLiveState('offline');
-      },
-      complete: () => {},
+  const unsubscribe = wsClient().subscribe<T>(payload, {
+    next: (result) => {
+      if (result.data) onData(result.data);
     },
-  );
-  let done = false;
+    error: () => {
+      if (liveState !== 'denied') setLiveState('offline');
+    },
+    complete: () => {
+      if (!done) onEnd?.();
+    },
+  });
   return () => {
     if (done) return;
     done = true;

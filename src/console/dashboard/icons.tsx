@@ -20,6 +20,7 @@ const PATHS: Record<string, string> = {
   chart: 'M4 20V4m0 16h16M8 16v-4m4 4V8m4 8v-6',
   layers: 'M12 3 3 8l9 5 9-5-9-5zm-9 9 9 5 9-5M3 16l9 5 9-5',
   retry: 'M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3M18 3v4h-4M6 21v-4h4',
+  trash: 'M4 7h16M10 11v6m4-6v6M6 7l1 13h10l1-13M9 7V4h6v3',
 };
 
 export type IconName = keyof typeof PATHS;

@@ -8,6 +8,7 @@ import type {
   ConsoleChannelFragment,
   ConsoleEventFragment,
   ConsoleProfileQuery,
+  ConsoleReceiptFragment,
   ConsoleSearchQuery,
   ConsoleSegmentChangeFragment,
   ConsoleSegmentMembersQuery,
@@ -25,6 +26,7 @@ export type SearchHit = ConsoleSearchQuery['searchCustomers'][number];
 export type SegmentSummary = ConsoleSegmentsQuery['segments'][number];
 export type SegmentMembers = NonNullable<ConsoleSegmentMembersQuery['segment']>['members'];
 export type SegmentChange = ConsoleSegmentChangeFragment;
+export type Receipt = ConsoleReceiptFragment;
 
 /** How many events the charts summarise (the gateway's default MAX_FIRST). */
 export const CHART_WINDOW = 100;
@@ -36,19 +38,28 @@ fragment ConsoleChannel on ChannelStats { orders items itemsPerOrder amountSpent
 graphql(`
 fragment ConsoleEvent on ActivityEvent { customerId type at summary source amount }`);
 
+graphql(`
+fragment ConsoleProfileFields on Customer {
+  id firstName lastName gender dateOfBirth age email
+  address { street city postcode country }
+  purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }
+  favouriteProducts(limit: 6) { productName purchases }
+  lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }
+  recentErrors(limit: 5) { message page lastSeen occurrences }
+  segments { segment since }
+  recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }
+  recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }
+}`);
+
 export const PROFILE_QUERY = graphql(`
 query ConsoleProfile($id: ID!, $window: Int!) {
-  customer(id: $id) {
-    id firstName lastName gender dateOfBirth age email
-    address { street city postcode country }
-    purchaseStats { online { ...ConsoleChannel } instore { ...ConsoleChannel } totalOrders totalItems totalSpent }
-    favouriteProducts(limit: 6) { productName purchases }
-    lastActivity { lastInstoreOrder lastOnlineOrder lastEmailSent lastEmailOpened lastEmailClicked lastWebsiteVisit lastLogin }
-    recentErrors(limit: 5) { message page lastSeen occurrences }
-    segments { segment since }
-    recentActivity: timeline(first: $window) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }
-    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) { edges { node { ...ConsoleEvent } } pageInfo { hasNextPage } }
-  }
+  customer(id: $id) { ...ConsoleProfileFields }
+}`);
+
+/** The same profile, pushed again after every commit that touched the customer. */
+export const PROFILE_SUBSCRIPTION = graphql(`
+subscription ConsoleLiveProfile($id: ID!, $window: Int!) {
+  customerProfile(customerId: $id) { ...ConsoleProfileFields }
 }`);
 
 export const TIMELINE_QUERY = graphql(`
@@ -88,4 +99,18 @@ fragment ConsoleSegmentChange on SegmentChange { id segment customerId kind at }
 export const SEGMENT_CHANGES_SUBSCRIPTION = graphql(`
 subscription ConsoleSegmentChanges {
   segmentChanges { ...ConsoleSegmentChange }
+}`);
+
+graphql(`
+fragment ConsoleReceipt on ErasureReceipt { customerId requestedAt completedAt rowsRemoved tables }`);
+
+/** The privacy role's: whether (and how far) the customer was erased. Other roles get FORBIDDEN. */
+export const ERASURE_QUERY = graphql(`
+query ConsoleErasure($id: ID!) {
+  erasure(customerId: $id) { ...ConsoleReceipt }
+}`);
+
+export const ERASE_MUTATION = graphql(`
+mutation ConsoleErase($id: ID!, $reason: String!) {
+  eraseCustomer(customerId: $id, reason: $reason) { ...ConsoleReceipt }
 }`);

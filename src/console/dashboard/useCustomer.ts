@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { execute, subscribeActivity } from './api';
+import { ApiError, execute, subscribeActivity, subscribeProfile } from './api';
 import {
   CHART_WINDOW,
+  ERASE_MUTATION,
+  ERASURE_QUERY,
   PROFILE_QUERY,
   TIMELINE_PAGE,
   TIMELINE_QUERY,
   type ActivityEvent,
   type Profile,
+  type Receipt,
   type TimelinePage,
 } from './queries';
 
@@ -15,7 +18,12 @@ export type ProfileState =
   | { status: 'loading' }
   | { status: 'ready'; data: Profile; updatedAt: number }
   | { status: 'missing' }
+  /** The customer was erased (only the privacy role can tell); the receipt says how far the removal is. */
+  | { status: 'erased'; receipt: Receipt }
   | { status: 'error'; message: string };
+
+/** What the signed-in role may do about erasure: null until the gateway has said. */
+export type ErasureAccess = 'allowed' | 'forbidden' | null;
 
 export interface TimelineItem {
   key: string;
@@ -33,8 +41,8 @@ export interface TimelineState {
 }
 
 const EMPTY_TIMELINE: TimelineState = { status: 'loading', items: [], hasNextPage: false, endCursor: null };
-/** Live events come in bursts (an order and its page views): one profile refresh per burst. */
-const REFRESH_DELAY_MS = 250;
+/** How often an erasure still being forced onto disk is asked about again. */
+const RECEIPT_POLL_MS = 1_000;
 
 const sameEvent = (a: ActivityEvent, b: ActivityEvent) => a.type === b.type && a.at === b.at && a.summary === b.summary;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -42,15 +50,18 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 let liveSerial = 0;
 
 /**
- * One customer's profile, timeline and live activity. The profile is re-queried after new
- * activity (every panel may change); new timeline events are prepended as they arrive.
+ * One customer's profile, timeline and live activity. The gateway pushes the profile again after every commit
+ * that touched the customer (`customerProfile`); new timeline events are prepended as they arrive. For the
+ * privacy role, the customer's erasure: the action, and the receipt once erased.
  */
 export function useCustomer(id: string | null) {
   const [profile, setProfile] = useState<ProfileState>({ status: 'idle' });
+  const [erasure, setErasure] = useState<ErasureAccess>(null);
   const [timeline, setTimeline] = useState<TimelineState>(EMPTY_TIMELINE);
   const [live, setLive] = useState<TimelineItem[]>([]);
   const [attempt, setAttempt] = useState(0);
   const current = useRef<{ id: string; signal: AbortSignal } | null>(null);
+  const erasing = useRef<((reason: string) => Promise<void>) | null>(null);
 
   useEffect(() => {
     if (!id) {
@@ -64,16 +75,35 @@ export function useCustomer(id: string | null) {
     setTimeline(EMPTY_TIMELINE);
     setLive([]);
 
-    const loadProfile = () =>
-      execute(PROFILE_QUERY, { id, window: CHART_WINDOW }, abort.signal).then(
-        ({ customer }) => setProfile(customer ? { status: 'ready', data: customer, updatedAt: Date.now() } : { status: 'missing' }),
+    // The receipt, for a role that may read it: an erased customer shows as erased rather than unknown.
+    const loadReceipt = (): Promise<Receipt | null> =>
+      execute(ERASURE_QUERY, { id }, abort.signal).then(
+        ({ erasure: receipt }) => {
+          setErasure('allowed');
+          return receipt ?? null;
+        },
         (err: unknown) => {
-          if (abort.signal.aborted) return;
-          // A failed refresh keeps what is on screen; only a failed first load shows the error.
-          setProfile((p) => (p.status === 'ready' ? p : { status: 'error', message: message(err) }));
+          if (err instanceof ApiError && err.codes.includes('FORBIDDEN')) setErasure('forbidden');
+          return null;
         },
       );
-    void loadProfile();
+    const showErased = (receipt: Receipt) => {
+      setProfile({ status: 'erased', receipt });
+      if (!receipt.completedAt) setTimeout(() => void loadReceipt().then((r) => !abort.signal.aborted && r && showErased(r)), RECEIPT_POLL_MS);
+    };
+
+    Promise.all([execute(PROFILE_QUERY, { id, window: CHART_WINDOW }, abort.signal), loadReceipt()]).then(
+      ([{ customer }, receipt]) => {
+        if (abort.signal.aborted) return;
+        // A push that came first is at least as new as this answer.
+        if (customer) setProfile((p) => (p.status === 'ready' ? p : { status: 'ready', data: customer, updatedAt: Date.now() }));
+        else if (receipt) showErased(receipt);
+        else setProfile({ status: 'missing' });
+      },
+      (err: unknown) => {
+        if (!abort.signal.aborted) setProfile({ status: 'error', message: message(err) });
+      },
+    );
 
     execute(TIMELINE_QUERY, { id, first: TIMELINE_PAGE }, abort.signal).then(
       ({ customer }) => setTimeline(pageState(customer?.timeline ?? null, [])),
@@ -82,19 +112,29 @@ export function useCustomer(id: string | null) {
       },
     );
 
-    let refresh: ReturnType<typeof setTimeout> | undefined;
-    const unsubscribe = subscribeActivity(id, (event) => {
+    const stopActivity = subscribeActivity(id, (event) => {
       setLive((items) => (items.some((i) => sameEvent(i.event, event)) ? items : [{ key: `live-${liveSerial++}`, event, live: true }, ...items]));
-      clearTimeout(refresh);
-      refresh = setTimeout(() => void loadProfile(), REFRESH_DELAY_MS);
     });
+    const stopProfile = subscribeProfile(
+      id,
+      (data) => setProfile({ status: 'ready', data, updatedAt: Date.now() }),
+      // The gateway ends the stream when the customer is erased.
+      () => void loadReceipt().then((receipt) => !abort.signal.aborted && (receipt ? showErased(receipt) : setProfile({ status: 'missing' }))),
+    );
+    erasing.current = async (reason: string) => {
+      const { eraseCustomer } = await execute(ERASE_MUTATION, { id, reason }, abort.signal);
+      if (!abort.signal.aborted) showErased(eraseCustomer);
+    };
     return () => {
       abort.abort();
-      unsubscribe();
-      clearTimeout(refresh);
+      stopActivity();
+      stopProfile();
+      erasing.current = null;
     };
   }, [id, attempt]);
 
+  /** Erases the open customer (privacy role); rejects with the gateway's reason. */
+  const erase = useCallback((reason: string) => erasing.current?.(reason) ?? Promise.resolve(), []);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   const loadMore = useCallback(() => {
@@ -119,7 +159,7 @@ export function useCustomer(id: string | null) {
 
   // Live events the loaded pages already hold (they raced the first query) are shown once.
   const items = [...live.filter((l) => !timeline.items.some((i) => sameEvent(i.event, l.event))), ...timeline.items];
-  return { profile, timeline: { ...timeline, items }, liveCount: live.length, retry, loadMore };
+  return { profile, timeline: { ...timeline, items }, liveCount: live.length, retry, loadMore, erasure, erase };
 }
 
 function pageState(page: TimelinePage | null, before: TimelineItem[]): TimelineState {

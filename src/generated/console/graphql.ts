@@ -20,6 +20,8 @@ export type ConsoleChannelFragment = { orders: number, items: number, itemsPerOr
 
 export type ConsoleEventFragment = { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null };
 
+export type ConsoleProfileFieldsFragment = { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, segments: Array<{ segment: string, since: string }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } } };
+
 export type ConsoleProfileQueryVariables = Exact<{
   id: string | number;
   window: number;
@@ -27,6 +29,14 @@ export type ConsoleProfileQueryVariables = Exact<{
 
 
 export type ConsoleProfileQuery = { customer: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, segments: Array<{ segment: string, since: string }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } } } | null };
+
+export type ConsoleLiveProfileSubscriptionVariables = Exact<{
+  id: string | number;
+  window: number;
+}>;
+
+
+export type ConsoleLiveProfileSubscription = { customerProfile: { id: string, firstName: string | null, lastName: string | null, gender: string | null, dateOfBirth: string | null, age: number | null, email: string | null, address: { street: string | null, city: string | null, postcode: string | null, country: string | null } | null, purchaseStats: { totalOrders: number, totalItems: number, totalSpent: number, online: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null }, instore: { orders: number, items: number, itemsPerOrder: number, amountSpent: number, lastOrderAt: string | null } }, favouriteProducts: Array<{ productName: string, purchases: number }>, lastActivity: { lastInstoreOrder: string | null, lastOnlineOrder: string | null, lastEmailSent: string | null, lastEmailOpened: string | null, lastEmailClicked: string | null, lastWebsiteVisit: string | null, lastLogin: string | null }, recentErrors: Array<{ message: string, page: string, lastSeen: string, occurrences: number }>, segments: Array<{ segment: string, since: string }>, recentActivity: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } }, recentOrders: { edges: Array<{ node: { customerId: string, type: ActivityType, at: string, summary: string, source: string, amount: number | null } }>, pageInfo: { hasNextPage: boolean } } } };
 
 export type ConsoleTimelineQueryVariables = Exact<{
   id: string | number;
@@ -72,6 +82,23 @@ export type ConsoleSegmentChangesSubscriptionVariables = Exact<{ [key: string]: 
 
 export type ConsoleSegmentChangesSubscription = { segmentChanges: { id: string, segment: string, customerId: string, kind: SegmentChangeKind, at: string } };
 
+export type ConsoleReceiptFragment = { customerId: string, requestedAt: string, completedAt: string | null, rowsRemoved: number, tables: Array<string> };
+
+export type ConsoleErasureQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleErasureQuery = { erasure: { customerId: string, requestedAt: string, completedAt: string | null, rowsRemoved: number, tables: Array<string> } | null };
+
+export type ConsoleEraseMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type ConsoleEraseMutation = { eraseCustomer: { customerId: string, requestedAt: string, completedAt: string | null, rowsRemoved: number, tables: Array<string> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -109,84 +136,73 @@ export const ConsoleEventFragmentDoc = new TypedDocumentString(`
   amount
 }
     `, {"fragmentName":"ConsoleEvent"}) as unknown as TypedDocumentString<ConsoleEventFragment, unknown>;
-export const ConsoleSegmentChangeFragmentDoc = new TypedDocumentString(`
-    fragment ConsoleSegmentChange on SegmentChange {
+export const ConsoleProfileFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleProfileFields on Customer {
   id
-  segment
-  customerId
-  kind
-  at
-}
-    `, {"fragmentName":"ConsoleSegmentChange"}) as unknown as TypedDocumentString<ConsoleSegmentChangeFragment, unknown>;
-export const ConsoleProfileDocument = new TypedDocumentString(`
-    query ConsoleProfile($id: ID!, $window: Int!) {
-  customer(id: $id) {
-    id
-    firstName
-    lastName
-    gender
-    dateOfBirth
-    age
-    email
-    address {
-      street
-      city
-      postcode
-      country
+  firstName
+  lastName
+  gender
+  dateOfBirth
+  age
+  email
+  address {
+    street
+    city
+    postcode
+    country
+  }
+  purchaseStats {
+    online {
+      ...ConsoleChannel
     }
-    purchaseStats {
-      online {
-        ...ConsoleChannel
-      }
-      instore {
-        ...ConsoleChannel
-      }
-      totalOrders
-      totalItems
-      totalSpent
+    instore {
+      ...ConsoleChannel
     }
-    favouriteProducts(limit: 6) {
-      productName
-      purchases
-    }
-    lastActivity {
-      lastInstoreOrder
-      lastOnlineOrder
-      lastEmailSent
-      lastEmailOpened
-      lastEmailClicked
-      lastWebsiteVisit
-      lastLogin
-    }
-    recentErrors(limit: 5) {
-      message
-      page
-      lastSeen
-      occurrences
-    }
-    segments {
-      segment
-      since
-    }
-    recentActivity: timeline(first: $window) {
-      edges {
-        node {
-          ...ConsoleEvent
-        }
-      }
-      pageInfo {
-        hasNextPage
+    totalOrders
+    totalItems
+    totalSpent
+  }
+  favouriteProducts(limit: 6) {
+    productName
+    purchases
+  }
+  lastActivity {
+    lastInstoreOrder
+    lastOnlineOrder
+    lastEmailSent
+    lastEmailOpened
+    lastEmailClicked
+    lastWebsiteVisit
+    lastLogin
+  }
+  recentErrors(limit: 5) {
+    message
+    page
+    lastSeen
+    occurrences
+  }
+  segments {
+    segment
+    since
+  }
+  recentActivity: timeline(first: $window) {
+    edges {
+      node {
+        ...ConsoleEvent
       }
     }
-    recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) {
-      edges {
-        node {
-          ...ConsoleEvent
-        }
+    pageInfo {
+      hasNextPage
+    }
+  }
+  recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) {
+    edges {
+      node {
+        ...ConsoleEvent
       }
-      pageInfo {
-        hasNextPage
-      }
+    }
+    pageInfo {
+      hasNextPage
     }
   }
 }
@@ -204,7 +220,205 @@ fragment ConsoleEvent on ActivityEvent {
   summary
   source
   amount
-}`, {"hash":"sha256:79507d82525f5209dc5942c1dadc95a2fc80c825f5dde3bcbe3485367cec9074"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
+}`, {"fragmentName":"ConsoleProfileFields"}) as unknown as TypedDocumentString<ConsoleProfileFieldsFragment, unknown>;
+export const ConsoleSegmentChangeFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleSegmentChange on SegmentChange {
+  id
+  segment
+  customerId
+  kind
+  at
+}
+    `, {"fragmentName":"ConsoleSegmentChange"}) as unknown as TypedDocumentString<ConsoleSegmentChangeFragment, unknown>;
+export const ConsoleReceiptFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleReceipt on ErasureReceipt {
+  customerId
+  requestedAt
+  completedAt
+  rowsRemoved
+  tables
+}
+    `, {"fragmentName":"ConsoleReceipt"}) as unknown as TypedDocumentString<ConsoleReceiptFragment, unknown>;
+export const ConsoleProfileDocument = new TypedDocumentString(`
+    query ConsoleProfile($id: ID!, $window: Int!) {
+  customer(id: $id) {
+    ...ConsoleProfileFields
+  }
+}
+    fragment ConsoleChannel on ChannelStats {
+  orders
+  items
+  itemsPerOrder
+  amountSpent
+  lastOrderAt
+}
+fragment ConsoleEvent on ActivityEvent {
+  customerId
+  type
+  at
+  summary
+  source
+  amount
+}
+fragment ConsoleProfileFields on Customer {
+  id
+  firstName
+  lastName
+  gender
+  dateOfBirth
+  age
+  email
+  address {
+    street
+    city
+    postcode
+    country
+  }
+  purchaseStats {
+    online {
+      ...ConsoleChannel
+    }
+    instore {
+      ...ConsoleChannel
+    }
+    totalOrders
+    totalItems
+    totalSpent
+  }
+  favouriteProducts(limit: 6) {
+    productName
+    purchases
+  }
+  lastActivity {
+    lastInstoreOrder
+    lastOnlineOrder
+    lastEmailSent
+    lastEmailOpened
+    lastEmailClicked
+    lastWebsiteVisit
+    lastLogin
+  }
+  recentErrors(limit: 5) {
+    message
+    page
+    lastSeen
+    occurrences
+  }
+  segments {
+    segment
+    since
+  }
+  recentActivity: timeline(first: $window) {
+    edges {
+      node {
+        ...ConsoleEvent
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+  recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) {
+    edges {
+      node {
+        ...ConsoleEvent
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}`, {"hash":"sha256:09a7b5c7e8a011ea29d7dc30926ac59a0fa77b08892780b90f0d101479f20f39"}) as unknown as TypedDocumentString<ConsoleProfileQuery, ConsoleProfileQueryVariables>;
+export const ConsoleLiveProfileDocument = new TypedDocumentString(`
+    subscription ConsoleLiveProfile($id: ID!, $window: Int!) {
+  customerProfile(customerId: $id) {
+    ...ConsoleProfileFields
+  }
+}
+    fragment ConsoleChannel on ChannelStats {
+  orders
+  items
+  itemsPerOrder
+  amountSpent
+  lastOrderAt
+}
+fragment ConsoleEvent on ActivityEvent {
+  customerId
+  type
+  at
+  summary
+  source
+  amount
+}
+fragment ConsoleProfileFields on Customer {
+  id
+  firstName
+  lastName
+  gender
+  dateOfBirth
+  age
+  email
+  address {
+    street
+    city
+    postcode
+    country
+  }
+  purchaseStats {
+    online {
+      ...ConsoleChannel
+    }
+    instore {
+      ...ConsoleChannel
+    }
+    totalOrders
+    totalItems
+    totalSpent
+  }
+  favouriteProducts(limit: 6) {
+    productName
+    purchases
+  }
+  lastActivity {
+    lastInstoreOrder
+    lastOnlineOrder
+    lastEmailSent
+    lastEmailOpened
+    lastEmailClicked
+    lastWebsiteVisit
+    lastLogin
+  }
+  recentErrors(limit: 5) {
+    message
+    page
+    lastSeen
+    occurrences
+  }
+  segments {
+    segment
+    since
+  }
+  recentActivity: timeline(first: $window) {
+    edges {
+      node {
+        ...ConsoleEvent
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+  recentOrders: timeline(first: $window, types: [ONLINE_ORDER, INSTORE_ORDER]) {
+    edges {
+      node {
+        ...ConsoleEvent
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}`, {"hash":"sha256:ac52d814921ecb6a74be0cd3ef6734c0e41d7beef08dcf747150066143faf698"}) as unknown as TypedDocumentString<ConsoleLiveProfileSubscription, ConsoleLiveProfileSubscriptionVariables>;
 export const ConsoleTimelineDocument = new TypedDocumentString(`
     query ConsoleTimeline($id: ID!, $first: Int!, $after: String) {
   customer(id: $id) {
@@ -300,3 +514,29 @@ export const ConsoleSegmentChangesDocument = new TypedDocumentString(`
   kind
   at
 }`, {"hash":"sha256:ab10a1e6763238930e71ae6b42199fc578b315b129433fb361282cb44544e059"}) as unknown as TypedDocumentString<ConsoleSegmentChangesSubscription, ConsoleSegmentChangesSubscriptionVariables>;
+export const ConsoleErasureDocument = new TypedDocumentString(`
+    query ConsoleErasure($id: ID!) {
+  erasure(customerId: $id) {
+    ...ConsoleReceipt
+  }
+}
+    fragment ConsoleReceipt on ErasureReceipt {
+  customerId
+  requestedAt
+  completedAt
+  rowsRemoved
+  tables
+}`, {"hash":"sha256:263e770ca40aa21ae520300bae366c57a5dc467d39b4211b4a046f56d79475b1"}) as unknown as TypedDocumentString<ConsoleErasureQuery, ConsoleErasureQueryVariables>;
+export const ConsoleEraseDocument = new TypedDocumentString(`
+    mutation ConsoleErase($id: ID!, $reason: String!) {
+  eraseCustomer(customerId: $id, reason: $reason) {
+    ...ConsoleReceipt
+  }
+}
+    fragment ConsoleReceipt on ErasureReceipt {
+  customerId
+  requestedAt
+  completedAt
+  rowsRemoved
+  tables
+}`, {"hash":"sha256:850a077f53c713a2811bf1502cff0454ef747b40124d232022135bf8699f6a0c"}) as unknown as TypedDocumentString<ConsoleEraseMutation, ConsoleEraseMutationVariables>;
