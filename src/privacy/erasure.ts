@@ -39,6 +39,12 @@ type AuditEvent = 'requested' | 'removed' | 'completed' | 'overdue';
 type Target = { kind: 'id'; id: string } | { kind: 'hash'; hash: string };
 
 const MAX_REASON = 500;
+/**
+ * On a ClickHouse server, how often a gateway reads the tombstones other gateways wrote. The ingesting gateway
+ * may commit a batch for the customer up to this long (and one commit) after another gateway erased them, so
+ * there the removal is verified only after twice this long, and rows found again are deleted again.
+ */
+const TOMBSTONE_REFRESH_MS = 1_000;
 /** Mutations (the lightweight DELETE's mask, APPLY DELETED MASK) are waited for on every replica. */
 const SYNC: ClickHouseSettings = { mutations_sync: '2', lightweight_deletes_sync: '2' };
 
@@ -68,6 +74,7 @@ export class CustomerErasure {
   /** Forcing still running, so that a shutdown can wait for it. */
   private readonly forcing = new Set<Promise<unknown>>();
   private stopped = false;
+  private refresh: NodeJS.Timeout | null = null;
   /** `updated_at` of the last receipt row written: each is later than the one before, even within a millisecond. */
   private lastWrite = 0;
 
@@ -78,10 +85,22 @@ export class CustomerErasure {
     private readonly options: ErasureOptions,
   ) {}
 
-  /** Loads every tombstone into the sink. Call before the sink takes a write. */
+  /**
+   * Loads every tombstone into the sink. Call before the sink takes a write. On a ClickHouse server, other
+   * gateways may erase too: their tombstones are read again every TOMBSTONE_REFRESH_MS from then on.
+   */
   async loadTombstones(): Promise<number> {
     const rows = await this.store.query<{ id_hash: string }>('erasures', 'SELECT DISTINCT id_hash FROM erasures');
     for (const r of rows) this.sink.erased.add(r.id_hash);
+    if (this.store.mode === 'server' && !this.refresh) {
+      this.refresh = setInterval(() => {
+        this.store
+          .query<{ id_hash: string }>('erasures', 'SELECT DISTINCT id_hash FROM erasures')
+          .then((fresh) => fresh.forEach((r) => this.sink.erased.add(r.id_hash)))
+          .catch((err: unknown) => this.logger.warn({ err }, 'reading the tombstones of other gateways failed'));
+      }, TOMBSTONE_REFRESH_MS);
+      this.refresh.unref();
+    }
     return rows.length;
   }
 
@@ -141,6 +160,7 @@ export class CustomerErasure {
    */
   async close(): Promise<void> {
     this.stopped = true;
+    if (this.refresh) clearInterval(this.refresh);
     await Promise.allSettled([...this.forcing]);
   }
 
@@ -198,8 +218,15 @@ export class CustomerErasure {
     const deadline = row.requested_at + this.options.deadlineMs;
     let overdue = false;
     const attempt = async (): Promise<ErasureRow | null> => {
+      if (this.store.mode === 'server') await new Promise((resolve) => setTimeout(resolve, 2 * TOMBSTONE_REFRESH_MS));
       for (let delay = 200; ; delay = Math.min(delay * 2, 10_000)) {
         try {
+          // Rows visible again were written by a gateway that did not know the tombstone yet: deleted again.
+          const visible = await this.count(target, false);
+          if (Object.values(visible).some((n) => n > 0)) {
+            const again = await this.remove(target);
+            row.rows_removed += Object.values(again).reduce((a, b) => a + b, 0);
+          }
           const left = await this.count(target, true);
           for (const t of CUSTOMER_TABLES) {
             if ((left[t.table] ?? 0) > 0) await this.store.command('erasure', `ALTER TABLE ${t.table} APPLY DELETED MASK`, {}, SYNC);
