@@ -332,7 +332,13 @@ describe('GraphiQL', () => {
     await page.goto(`${t.url}/graphiql?customer=${ID}`);
     await page.locator('.graphiql-query-editor .view-lines', { hasText: 'query FullProfile' }).waitFor({ timeout: 30_000 });
     expect(await texts(page.locator('.graphiql-tab .graphiql-tab-button'))).toEqual(
-      expect.arrayContaining([expect.stringContaining('FullProfile'), expect.stringContaining('SearchCustomers'), expect.stringContaining('CustomerActivity'), expect.stringContaining('Segments')]),
+      expect.arrayContaining([
+        expect.stringContaining('FullProfile'),
+        expect.stringContaining('SearchCustomers'),
+        expect.stringContaining('CustomerActivity'),
+        expect.stringContaining('Segments'),
+        expect.stringContaining('LiveProfile'),
+      ]),
     );
     await page.locator('.graphiql-execute-button').click();
     await responseContains('Castellano');

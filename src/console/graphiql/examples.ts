@@ -1,4 +1,4 @@
-/** The operations GraphiQL opens with: one tab each for a full profile, a search, live activity and segments. */
+/** The operations GraphiQL opens with: one tab each for a full profile, a search, live activity, segments and the live profile. */
 export interface ExampleTab {
   query: string;
   variables: string;
@@ -92,6 +92,18 @@ subscription SegmentChanges {
 }
 `;
 
+const LIVE_PROFILE = `# The profile again after every commit that touched the customer (graphql-ws).
+# Any selection of Customer works; run it, then watch it change as records are ingested.
+subscription LiveProfile($customerId: ID!) {
+  customerProfile(customerId: $customerId) {
+    id
+    purchaseStats { totalOrders totalSpent }
+    lastActivity { lastWebsiteVisit lastOnlineOrder lastInstoreOrder }
+    timeline(first: 3) { edges { node { type at summary } } }
+  }
+}
+`;
+
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export function exampleTabs(customerId: string): ExampleTab[] {
@@ -100,5 +112,6 @@ export function exampleTabs(customerId: string): ExampleTab[] {
     { query: SEARCH, variables: json({ query: customerId }) },
     { query: ACTIVITY, variables: json({ customerId }) },
     { query: SEGMENTS, variables: json({ id: customerId }) },
+    { query: LIVE_PROFILE, variables: json({ customerId }) },
   ];
 }
