@@ -12,12 +12,32 @@ const fanoutSettings = {
   customers: Number(process.env['BENCH_FANOUT_CUSTOMERS'] ?? 100),
   /** Events per second the gateway's demo trickle generates (its target: a busy gateway generates fewer). */
   rates: (process.env['BENCH_FANOUT_RATES'] ?? '100,1000').split(',').map(Number),
+  /** `activity`: customerActivity subscribers; `profile`: customerProfile subscribers (the profile after each commit). */
+  kinds: (process.env['BENCH_FANOUT_KINDS'] ?? 'activity,profile').split(',') as Kind[],
   dataDir: path.resolve(ROOT, process.env['BENCH_FANOUT_DATA_DIR'] ?? 'data/bench/fanout-clickhouse'),
 };
+
+type Kind = 'activity' | 'profile';
 
 const SUBSCRIPTION = `subscription Fanout($customerId: ID!, $types: [ActivityType!]) {
   customerActivity(customerId: $customerId, types: $types) { customerId type at summary source }
 }`;
+
+/** What the console's profile shows but the charts: details, every aggregate, the newest timeline entry. */
+const PROFILE_SUBSCRIPTION = `subscription FanoutProfile($customerId: ID!) {
+  customerProfile(customerId: $customerId) {
+    id firstName lastName email address { city country }
+    purchaseStats { totalOrders totalSpent online { orders amountSpent } instore { orders amountSpent } }
+    favouriteProducts(limit: 3) { productName purchases }
+    lastActivity { lastOnlineOrder lastInstoreOrder lastEmailSent lastWebsiteVisit lastLogin }
+    recentErrors(limit: 3) { message lastSeen }
+    timeline(first: 1) { edges { node { id type at } } }
+  }
+}`;
+
+interface ProfilePayload {
+  customerProfile: { timeline: { edges: Array<{ node: { id: string; type: ActivityType; at: string } }> } };
+}
 
 /** Of every ten subscribers to a customer, eight take everything, one only orders, one only the website. */
 function typesFor(slot: number): ActivityType[] | null {
@@ -43,6 +63,7 @@ interface Subscriber {
 }
 
 export interface FanoutResult {
+  kind: Kind;
   rate: number;
   /** Rows the gateway's sink committed per second during the window (each one an announced event). */
   committedPerSec: number;
@@ -69,9 +90,14 @@ export interface FanoutResult {
   failedSubscriptions: number;
   /** Subscriptions the gateway still held once every client had gone. */
   leftOpen: number;
+  /** Profile queries the gateway sent to ClickHouse per second (every loader read, pushes and all). */
+  profileReadsPerSec: number;
 }
 
-const activeSubscriptions = (url: string) => scrapeSum(url, 'customer360_active_subscriptions');
+const subscriptionMetric: Record<Kind, string> = { activity: 'customer360_active_subscriptions', profile: 'customer360_profile_subscriptions' };
+let kindNow: Kind = 'activity';
+const activeSubscriptions = (url: string) => scrapeSum(url, subscriptionMetric[kindNow]);
+const profileReads = (url: string) => scrapeSum(url, 'customer360_clickhouse_query_duration_seconds_count', (labels) => labels.includes('label="profile"'));
 const rowsCommitted = (url: string) => scrapeSum(url, 'customer360_sink_rows_written_total');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -107,18 +133,32 @@ async function connect(gateway: GatewayProcess, run: { on: boolean }): Promise<S
           },
         },
       });
-      const subscriber: Subscriber = { customerId, types: types && new Set(types), client, pushes: [], failed: false };
-      client.subscribe<{ customerActivity: { type: ActivityType; at: string; summary: string } }>(
-        { query: SUBSCRIPTION, variables: { customerId, types } },
+      const subscriber: Subscriber = { customerId, types: kindNow === 'activity' ? types && new Set(types) : null, client, pushes: [], failed: false };
+      // A profile push counts for the newest event it shows, the first time this subscriber sees it there.
+      const seen = new Set<string>();
+      const onActivity = (data: { customerActivity: { type: ActivityType; at: string; summary: string } } | undefined, receivedAt: number) => {
+        const event = data?.customerActivity;
+        if (!event) return false;
+        subscriber.pushes.push({ key: `${event.at}|${event.type}|${event.summary}`, type: event.type, at: Date.parse(event.at), receivedAt });
+        return true;
+      };
+      const onProfile = (data: ProfilePayload | undefined, receivedAt: number) => {
+        const newest = data?.customerProfile.timeline.edges[0]?.node;
+        if (!data) return false;
+        if (newest && !seen.has(newest.id)) {
+          seen.add(newest.id);
+          subscriber.pushes.push({ key: newest.id, type: newest.type, at: Date.parse(newest.at), receivedAt });
+        }
+        return true;
+      };
+      client.subscribe<Record<string, never>>(
+        kindNow === 'activity' ? { query: SUBSCRIPTION, variables: { customerId, types } } : { query: PROFILE_SUBSCRIPTION, variables: { customerId } },
         {
           next: (result) => {
             const receivedAt = Date.now();
-            const event = result.data?.customerActivity;
-            if (!event) {
-              subscriber.failed = true;
-              return;
-            }
-            subscriber.pushes.push({ key: `${event.at}|${event.type}|${event.summary}`, type: event.type, at: Date.parse(event.at), receivedAt });
+            const data = (result.data ?? undefined) as never;
+            const ok = kindNow === 'activity' ? onActivity(data, receivedAt) : onProfile(data, receivedAt);
+            if (!ok || result.errors) subscriber.failed = true;
           },
           error: () => (subscriber.failed = true),
           complete: () => {
@@ -137,7 +177,8 @@ async function connect(gateway: GatewayProcess, run: { on: boolean }): Promise<S
  * One run on a gateway process of its own: connect every subscriber, count what arrives in a window
  * of BENCH_DURATION_SEC seconds (by receipt time), keep listening a second more, disconnect.
  */
-async function measure(rate: number): Promise<FanoutResult> {
+async function measure(kind: Kind, rate: number): Promise<FanoutResult> {
+  kindNow = kind;
   const gateway = await startGatewayProcess({
     CLICKHOUSE_DATA_DIR: fanoutSettings.dataDir,
     DEMO: 'true',
@@ -159,6 +200,7 @@ async function measure(rate: number): Promise<FanoutResult> {
     let rss = gateway.rss();
     const sampler = setInterval(() => (rss = Math.max(rss, gateway.rss())), 250);
     const rowsBefore = await rowsCommitted(gateway.url);
+    const readsBefore = await profileReads(gateway.url);
     const gatewayCpuBefore = gateway.cpu();
     const clientCpuBefore = process.cpuUsage();
     const t0 = Date.now();
@@ -171,6 +213,7 @@ async function measure(rate: number): Promise<FanoutResult> {
     const clientCpuUsed = process.cpuUsage(clientCpuBefore);
     const clientCpu = ((clientCpuUsed.user + clientCpuUsed.system) / 1000 / (t1 - t0)) * 100;
     const rowsAfter = await rowsCommitted(gateway.url);
+    const readsAfter = await profileReads(gateway.url);
     clearInterval(sampler);
     // Pushes of one event to a customer's several subscribers leave the gateway together; give stragglers time.
     await sleep(1_000);
@@ -201,7 +244,9 @@ async function measure(rate: number): Promise<FanoutResult> {
     latencies.sort((a, b) => a - b);
     const seconds = (t1 - t0) / 1000;
     return {
+      kind,
       rate,
+      profileReadsPerSec: (readsAfter - readsBefore) / seconds,
       committedPerSec: (rowsAfter - rowsBefore) / seconds,
       deliveredPerSec: [...eventsByCustomer.values()].reduce((n, events) => n + events.size, 0) / seconds,
       subscribers: connectedCount,
@@ -228,6 +273,8 @@ async function measure(rate: number): Promise<FanoutResult> {
 function summarize(runs: FanoutResult[]): FanoutResult {
   const mid = (pick: (r: FanoutResult) => number) => median(runs.map(pick));
   return {
+    kind: runs[0]!.kind,
+    profileReadsPerSec: mid((r) => r.profileReadsPerSec),
     rate: runs[0]!.rate,
     committedPerSec: mid((r) => r.committedPerSec),
     deliveredPerSec: mid((r) => r.deliveredPerSec),
@@ -249,28 +296,30 @@ function summarize(runs: FanoutResult[]): FanoutResult {
 }
 
 /**
- * Subscription fan-out. For each of BENCH_FANOUT_RATES, BENCH_RUNS runs, each on a fresh gateway
- * process (a data directory of its own for each rate, a demo population of BENCH_FANOUT_CUSTOMERS customers, the demo
- * trickle at that rate): BENCH_SUBSCRIBERS graphql-ws connections with one `customerActivity`
- * subscription each, spread evenly over those customers (a fifth filtered by type), measured for
- * BENCH_DURATION_SEC seconds. Every event takes the real path: the trickle writes it to the sink,
- * the sink commits it to ClickHouse and publishes it on the bus, graphql-ws pushes it. Latency is
- * receipt time minus the event's `at`, which the trickle sets from the wall clock when it
- * generates the event; both processes read the same host clock. Medians of the runs.
+ * Subscription fan-out. For each of BENCH_FANOUT_KINDS and BENCH_FANOUT_RATES, BENCH_RUNS runs, each on a fresh
+ * gateway process (a data directory of its own for each rate, a demo population of BENCH_FANOUT_CUSTOMERS customers,
+ * the demo trickle at that rate): BENCH_SUBSCRIBERS graphql-ws connections with one subscription each, spread
+ * evenly over those customers, measured for BENCH_DURATION_SEC seconds. `activity`: `customerActivity` (a fifth
+ * filtered by type); `profile`: `customerProfile` with the whole profile but the charts, a push counted for the
+ * newest timeline event it shows, the first time the subscriber sees it. Every event takes the real path: the
+ * trickle writes it to the sink, the sink commits it to ClickHouse and publishes it (on the bus; to the profile
+ * feed, which reads the profile), graphql-ws pushes it. Latency is receipt time minus the event's `at`, which the
+ * trickle sets from the wall clock when it generates the event; both processes read the same host clock. So it
+ * includes the sink's wait for a batch and the commit, and bounds commit → push from above. Medians of the runs.
  */
 export async function fanout(): Promise<{ settings: typeof fanoutSettings; results: FanoutResult[] }> {
   const summary: FanoutResult[] = [];
-  for (const rate of fanoutSettings.rates) {
+  for (const kind of fanoutSettings.kinds) for (const rate of fanoutSettings.rates) {
     // A fresh data directory per rate; the runs after the first find the demo population loaded.
     rmSync(fanoutSettings.dataDir, { recursive: true, force: true });
     const runs: FanoutResult[] = [];
     for (let run = 0; run < settings.runs; run++) {
-      const r = await measure(rate);
+      const r = await measure(kind, rate);
       process.stderr.write(
-        `  ${rate} events/s run ${run + 1}/${settings.runs}: ${r.committedPerSec.toFixed(0)} committed/s, ${r.deliveredPerSec.toFixed(0)} delivered/s, ` +
+        `  ${kind}, ${rate} events/s run ${run + 1}/${settings.runs}: ${r.committedPerSec.toFixed(0)} committed/s, ${r.deliveredPerSec.toFixed(0)} delivered/s, ` +
           `${r.subscribers} subscribers, ${r.pushesPerSec.toFixed(0)} pushes/s, p50 ${r.p50} ms, p99 ${r.p99} ms, RSS ${r.rssMiB.toFixed(0)} MiB, ` +
           `CPU gateway ${r.gatewayCpu.toFixed(0)}% (main thread ${r.gatewayMainThreadCpu.toFixed(0)}%) client ${r.clientCpu.toFixed(0)}%, ` +
-          `${r.missedPushes} missed, ${r.failedSubscriptions} failed\n`,
+          `${r.missedPushes} missed, ${r.failedSubscriptions} failed, ${r.profileReadsPerSec.toFixed(1)} profile reads/s\n`,
       );
       runs.push(r);
     }
@@ -279,6 +328,7 @@ export async function fanout(): Promise<{ settings: typeof fanoutSettings; resul
   console.log(
     table(
       [
+        'subscription',
         'trickle events/s',
         'committed events/s',
         'delivered events/s',
@@ -292,8 +342,10 @@ export async function fanout(): Promise<{ settings: typeof fanoutSettings; resul
         'CPU % gateway (main thread) / client',
         'missed pushes',
         'failed / left open subscriptions',
+        'profile reads/s',
       ],
       summary.map((r) => [
+        r.kind === 'activity' ? 'customerActivity' : 'customerProfile',
         r.rate,
         r.committedPerSec.toFixed(0),
         r.deliveredPerSec.toFixed(0),
@@ -307,6 +359,7 @@ export async function fanout(): Promise<{ settings: typeof fanoutSettings; resul
         `${r.gatewayCpu.toFixed(0)} (${r.gatewayMainThreadCpu.toFixed(0)}) / ${r.clientCpu.toFixed(0)}`,
         r.missedPushes,
         `${r.failedSubscriptions} / ${r.leftOpen}`,
+        r.profileReadsPerSec.toFixed(1),
       ]),
     ),
   );

@@ -1,5 +1,6 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { erasure } from './erasure';
 import { fanout } from './fanout';
 import { freshness, settings as freshnessSettings } from './freshness';
 import { load } from './load';
@@ -16,11 +17,13 @@ const commands: Record<string, () => Promise<unknown>> = {
   segments,
   // Trusted documents: what a document sent by id saves per request (not part of `all`).
   trusted,
+  // Erasure: removing one customer from disk, four ways (not part of `all`).
+  erasure,
   // Starts the Kafka broker and the MongoDB-wire server (scripts/services.sh) unless KAFKA_BROKERS and MONGO_URL are set.
   freshness: async () => ({ settings: freshnessSettings, results: await freshness() }),
 };
 
-/** `npm run bench -- <command…>`: load | profile | fanout | freshness | segments | trusted | all (all but trusted, in that order). */
+/** `npm run bench -- <command…>`: load | profile | fanout | freshness | segments | trusted | erasure | all (all but trusted and erasure, in that order). */
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
   const names = asked.length === 0 || asked.includes('all') ? ['load', 'profile', 'fanout', 'freshness', 'segments'] : asked;
