@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashApiKey } from '../../src/auth/credentials';
-import { ROLES, type Role } from '../../src/auth/roles';
+import { Role, ROLES } from '../../src/auth/roles';
 import { buildGatewaySchema } from '../../src/schema/build';
 import type { IngestRecord } from '../../src/ingest/records';
 import { COLUMNS, FORBIDDEN, ROLE_FIELD_TABLE, type Decision } from '../fixtures/roleFieldTable';
@@ -47,6 +47,11 @@ const ROOT_ARGS: Record<string, string> = {
   customerActivity: '(customerId: "T1")',
   segment: '(name: "buyers")',
   segmentChanges: '(customerId: "T1")',
+  customerProfile: '(customerId: "T1")',
+  // A customer erased before the tests (beforeAll): the privacy role reads the receipt.
+  erasure: '(customerId: "T-GONE")',
+  // Erasing an id again is allowed, and finds nothing left to remove.
+  eraseCustomer: '(customerId: "T-GONE", reason: "DSR-1")',
 };
 
 /**
@@ -71,6 +76,7 @@ beforeAll(async () => {
   await t.gateway.segmentsReady;
   await t.gateway.sink.write(DATA);
   await t.gateway.segments.idle();
+  await t.gateway.erasure.erase('T-GONE', 'DSR-1', { id: 'key:setup', role: Role.PRIVACY, kind: 'api-key' });
 });
 afterAll(() => t?.close());
 
@@ -105,7 +111,7 @@ function selection(path: readonly string[], leaf: string): string {
 }
 
 function leafOf(type: GraphQLObjectType, field: string): string {
-  const args = type.name === 'Query' || type.name === 'Subscription' ? (ROOT_ARGS[field] ?? '') : '';
+  const args = type.name === 'Query' || type.name === 'Mutation' || type.name === 'Subscription' ? (ROOT_ARGS[field] ?? '') : '';
   return `${field}${args}${isLeafType(getNamedType(type.getFields()[field]!.type)) ? '' : ' { __typename }'}`;
 }
 
@@ -167,7 +173,14 @@ describe('over HTTP', () => {
     const [typeName, fieldName] = field.split('.') as [string, string];
     const type = schema.getType(typeName) as GraphQLObjectType;
     // Subscription fields, and types only a subscription pushes, run over WebSocket (below).
-    if (typeName === 'Subscription' || !pathsFrom(schema.getQueryType()!).has(typeName)) return;
+    if (typeName === 'Subscription') return;
+    if (typeName === 'Mutation') {
+      const res = await t.graphql(`mutation { ${leafOf(type, fieldName)} }`, undefined, { 'x-api-key': keyOf(role) });
+      expect((res.errors ?? []).filter((e) => e.extensions?.['code'] !== 'FORBIDDEN')).toEqual([]);
+      expectDecision(decision, valuesAt(res.data, [fieldName]), res.errors ?? [], [fieldName]);
+      return;
+    }
+    if (!pathsFrom(schema.getQueryType()!).has(typeName)) return;
     const path = pathsFrom(schema.getQueryType()!).get(typeName);
     if (!path) throw new Error(`${typeName} cannot be reached from Query`);
     const res = await t.graphql(`{ ${selection(path, leafOf(type, fieldName))} }`, undefined, { 'x-api-key': keyOf(role) });
@@ -179,7 +192,7 @@ describe('over HTTP', () => {
 
 describe('through federation _entities', () => {
   // Every type but the roots' own; one that is not part of a customer is covered over HTTP only.
-  const customerCells = CELLS.filter(([, field]) => !['Query', 'Subscription', '_Service'].includes(field.split('.')[0]!));
+  const customerCells = CELLS.filter(([, field]) => !['Query', 'Mutation', 'Subscription', '_Service'].includes(field.split('.')[0]!));
 
   test.each(customerCells)('%s: %s is %s', async (role, field, decision) => {
     const [typeName, fieldName] = field.split('.') as [string, string];
@@ -199,6 +212,7 @@ describe('through federation _entities', () => {
 describe('over WebSocket: the subscriptions and the fields they push', () => {
   const pushes = new Map<Role, Array<{ data?: unknown; errors?: Errors }>>();
   const changes = new Map<Role, Array<{ data?: unknown; errors?: Errors }>>();
+  const profilePushes = new Map<Role, Array<{ data?: unknown; errors?: Errors }>>();
 
   beforeAll(async () => {
     const fieldsOf = (name: string) => Object.keys((schema.getType(name) as GraphQLObjectType).getFields()).join(' ');
@@ -207,16 +221,28 @@ describe('over WebSocket: the subscriptions and the fields they push', () => {
       expect(await ws.next()).toEqual({ type: 'connection_ack' });
       const before = t.gateway.bus.subscriberCount();
       const segmentsBefore = t.gateway.segments.subscribers;
+      const profilesBefore = t.gateway.profiles.subscriberCount();
       ws.subscribe('1', `subscription { customerActivity${ROOT_ARGS['customerActivity']} { ${fieldsOf('ActivityEvent')} } }`);
       ws.subscribe('2', `subscription { segmentChanges${ROOT_ARGS['segmentChanges']} { ${fieldsOf('SegmentChange')} } }`);
-      for (let i = 0; i < 500 && (t.gateway.bus.subscriberCount() === before || t.gateway.segments.subscribers === segmentsBefore); i++) await new Promise((r) => setTimeout(r, 10));
-      // The same kinds of activity as the fixture, new: one push of each, and T1 enters one more segment.
+      ws.subscribe('3', `subscription { customerProfile${ROOT_ARGS['customerProfile']} { __typename } }`);
+      for (
+        let i = 0;
+        i < 500 &&
+        (t.gateway.bus.subscriberCount() === before || t.gateway.segments.subscribers === segmentsBefore || t.gateway.profiles.subscriberCount() === profilesBefore);
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // The same kinds of activity as the fixture, new: one push of each, T1 enters one more segment, and the
+      // profile is pushed again after the commit (one or more: a push per commit).
       await t.gateway.sink.write(DATA.filter(isActivity).map((r) => ({ ...r, row: { ...r.row, ...renamed(r, role) } }) as IngestRecord));
       const received: Array<{ id: string; payload: { data?: unknown; errors?: Errors } }> = [];
-      for (let i = 0; i < DATA.filter(isActivity).length + 1; i++) received.push((await ws.next()) as (typeof received)[number]);
+      const count = (id: string) => received.filter((m) => m.id === id).length;
+      while (count('1') < DATA.filter(isActivity).length || count('2') < 1 || count('3') < 1) received.push((await ws.next()) as (typeof received)[number]);
       ws.close();
       pushes.set(role, received.filter((m) => m.id === '1').map((m) => m.payload));
       changes.set(role, received.filter((m) => m.id === '2').map((m) => m.payload));
+      profilePushes.set(role, received.filter((m) => m.id === '3').map((m) => m.payload));
     }
   });
 
@@ -224,6 +250,11 @@ describe('over WebSocket: the subscriptions and the fields they push', () => {
 
   test.each(subscriptionCells)('%s: %s is %s', (role, field, decision) => {
     const [typeName, fieldName] = field.split('.') as [string, string];
+    if (field === 'Subscription.customerProfile') {
+      const profiles = profilePushes.get(role)!;
+      expectDecision(decision, profiles.flatMap((p) => valuesAt(p.data ?? null, [fieldName])), profiles.flatMap((p) => p.errors ?? []), [fieldName]);
+      return;
+    }
     const segmentChange = typeName === 'SegmentChange' || field === 'Subscription.segmentChanges';
     const received = (segmentChange ? changes : pushes).get(role)!;
     expect(received).toHaveLength(segmentChange ? 1 : DATA.filter(isActivity).length);
