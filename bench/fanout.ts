@@ -92,12 +92,15 @@ export interface FanoutResult {
   leftOpen: number;
   /** Profile queries the gateway sent to ClickHouse per second (every loader read, pushes and all). */
   profileReadsPerSec: number;
+  /** Their mean duration, as the gateway times them (waiting for the engine included). */
+  profileReadMs: number;
 }
 
 const subscriptionMetric: Record<Kind, string> = { activity: 'customer360_active_subscriptions', profile: 'customer360_profile_subscriptions' };
 let kindNow: Kind = 'activity';
 const activeSubscriptions = (url: string) => scrapeSum(url, subscriptionMetric[kindNow]);
 const profileReads = (url: string) => scrapeSum(url, 'customer360_clickhouse_query_duration_seconds_count', (labels) => labels.includes('label="profile"'));
+const profileReadSeconds = (url: string) => scrapeSum(url, 'customer360_clickhouse_query_duration_seconds_sum', (labels) => labels.includes('label="profile"'));
 const rowsCommitted = (url: string) => scrapeSum(url, 'customer360_sink_rows_written_total');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -201,6 +204,7 @@ async function measure(kind: Kind, rate: number): Promise<FanoutResult> {
     const sampler = setInterval(() => (rss = Math.max(rss, gateway.rss())), 250);
     const rowsBefore = await rowsCommitted(gateway.url);
     const readsBefore = await profileReads(gateway.url);
+    const readSecondsBefore = await profileReadSeconds(gateway.url);
     const gatewayCpuBefore = gateway.cpu();
     const clientCpuBefore = process.cpuUsage();
     const t0 = Date.now();
@@ -214,6 +218,7 @@ async function measure(kind: Kind, rate: number): Promise<FanoutResult> {
     const clientCpu = ((clientCpuUsed.user + clientCpuUsed.system) / 1000 / (t1 - t0)) * 100;
     const rowsAfter = await rowsCommitted(gateway.url);
     const readsAfter = await profileReads(gateway.url);
+    const readSecondsAfter = await profileReadSeconds(gateway.url);
     clearInterval(sampler);
     // Pushes of one event to a customer's several subscribers leave the gateway together; give stragglers time.
     await sleep(1_000);
@@ -247,6 +252,7 @@ async function measure(kind: Kind, rate: number): Promise<FanoutResult> {
       kind,
       rate,
       profileReadsPerSec: (readsAfter - readsBefore) / seconds,
+      profileReadMs: readsAfter > readsBefore ? ((readSecondsAfter - readSecondsBefore) * 1000) / (readsAfter - readsBefore) : 0,
       committedPerSec: (rowsAfter - rowsBefore) / seconds,
       deliveredPerSec: [...eventsByCustomer.values()].reduce((n, events) => n + events.size, 0) / seconds,
       subscribers: connectedCount,
@@ -275,6 +281,7 @@ function summarize(runs: FanoutResult[]): FanoutResult {
   return {
     kind: runs[0]!.kind,
     profileReadsPerSec: mid((r) => r.profileReadsPerSec),
+    profileReadMs: mid((r) => r.profileReadMs),
     rate: runs[0]!.rate,
     committedPerSec: mid((r) => r.committedPerSec),
     deliveredPerSec: mid((r) => r.deliveredPerSec),
@@ -319,7 +326,7 @@ export async function fanout(): Promise<{ settings: typeof fanoutSettings; resul
         `  ${kind}, ${rate} events/s run ${run + 1}/${settings.runs}: ${r.committedPerSec.toFixed(0)} committed/s, ${r.deliveredPerSec.toFixed(0)} delivered/s, ` +
           `${r.subscribers} subscribers, ${r.pushesPerSec.toFixed(0)} pushes/s, p50 ${r.p50} ms, p99 ${r.p99} ms, RSS ${r.rssMiB.toFixed(0)} MiB, ` +
           `CPU gateway ${r.gatewayCpu.toFixed(0)}% (main thread ${r.gatewayMainThreadCpu.toFixed(0)}%) client ${r.clientCpu.toFixed(0)}%, ` +
-          `${r.missedPushes} missed, ${r.failedSubscriptions} failed, ${r.profileReadsPerSec.toFixed(1)} profile reads/s\n`,
+          `${r.missedPushes} missed, ${r.failedSubscriptions} failed, ${r.profileReadsPerSec.toFixed(1)} profile reads/s of ${r.profileReadMs.toFixed(0)} ms\n`,
       );
       runs.push(r);
     }
@@ -342,7 +349,7 @@ export async function fanout(): Promise<{ settings: typeof fanoutSettings; resul
         'CPU % gateway (main thread) / client',
         'missed pushes',
         'failed / left open subscriptions',
-        'profile reads/s',
+        'profile reads/s (mean ms)',
       ],
       summary.map((r) => [
         r.kind === 'activity' ? 'customerActivity' : 'customerProfile',
@@ -359,7 +366,7 @@ export async function fanout(): Promise<{ settings: typeof fanoutSettings; resul
         `${r.gatewayCpu.toFixed(0)} (${r.gatewayMainThreadCpu.toFixed(0)}) / ${r.clientCpu.toFixed(0)}`,
         r.missedPushes,
         `${r.failedSubscriptions} / ${r.leftOpen}`,
-        r.profileReadsPerSec.toFixed(1),
+        `${r.profileReadsPerSec.toFixed(1)} (${r.profileReadMs.toFixed(0)})`,
       ]),
     ),
   );

@@ -6,13 +6,14 @@ import { Admission } from './admission/admission';
 import { createActivityBus } from './activity/kafka.bus';
 import { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
-import type { ContextDeps } from './context';
+import type { Context, ContextDeps } from './context';
 import { ensureRollups } from './ingest/rollup/rebuild';
 import { IngestSink } from './ingest/sink';
 import { graphqlValidationRules } from './limits/document';
 import { CredentialRateLimiter } from './limits/rateLimit';
 import { TrustedDocuments } from './limits/trustedDocuments';
 import { ProfileFeed } from './live/profile.feed';
+import { SharedSubscriptions } from './live/shared.subscriptions';
 import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
 import { observeGateway } from './observability/metrics';
@@ -41,8 +42,10 @@ export interface Gateway {
   segmentsReady: Promise<void>;
   /** Erasures (docs/privacy.md). */
   erasure: CustomerErasure;
-  /** customerProfile subscribers. */
+  /** The live profiles' source: the customers each commit touched. */
   profiles: ProfileFeed;
+  /** customerProfile subscriptions, each distinct one executed once for all the clients that hold it. */
+  liveProfiles: SharedSubscriptions;
   httpServer: Server;
   /** What /readyz checks; ingesters add theirs with `readiness.add(check)`. */
   readiness: Readiness;
@@ -134,7 +137,9 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   };
   // Erasures a stopped process left incomplete are finished in the background, by the hash of the id.
   const resumingErasures = erasure.resumePending().catch((err: unknown) => logger.error({ err }, 'finishing incomplete erasures failed'));
-  const unobserve = observeGateway({ store, sink, bus, loaders, profiles });
+  // Clients of the same live profile with the same role share its execution.
+  const liveProfiles = new SharedSubscriptions(new Set(['customerProfile']), ({ contextValue }) => (contextValue as Context).principal.role);
+  const unobserve = observeGateway({ store, sink, bus, loaders, profiles: { subscriberCount: () => liveProfiles.consumers() } });
   const readiness = new Readiness(
     [clickhouseReachable(store), migrationsApplied(store), ...(options.readinessChecks ?? [])],
     config.operations.readyCheckTimeoutMs,
@@ -157,7 +162,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     caps: { connections: config.webSocket.maxConnectionsPerCredential, operations: config.webSocket.maxOperationsPerCredential },
   });
   const httpServer = createServer();
-  const ws = createWsTransport({ schema, httpServer, deps, logger, config, admission });
+  const ws = createWsTransport({ schema, httpServer, deps, logger, config, admission, shared: liveProfiles });
   const { app, apollo } = await createHttpTransport({
     schema,
     httpServer,
@@ -168,7 +173,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     readiness,
     onDrain: () => ws.close(),
     routes: (a) => {
-      options.routes?.(a, { config, store, bus, sink, erasure, profiles, httpServer });
+      options.routes?.(a, { config, store, bus, sink, erasure, profiles, liveProfiles, httpServer });
       mountConsole(a, { logger, graphiql: config.graphql.graphiql });
     },
   });
@@ -209,6 +214,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     segmentsReady,
     erasure,
     profiles,
+    liveProfiles,
     httpServer,
     readiness,
     url,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Admission, AdmittedConnection, Refusal } from '../admission/admission';
 import { credentialsFromConnectionParams } from '../auth/authenticate';
 import type { Config } from '../config';
+import type { SharedSubscriptions } from '../live/shared.subscriptions';
 import { createContext, type ContextDeps } from '../context';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
@@ -33,6 +34,8 @@ export interface WsTransportOptions {
   config: Pick<Config, 'queryLimits' | 'graphql' | 'auth'>;
   /** Who may call, at what rate, with which documents: the same admission as the HTTP transport's. */
   admission: Admission;
+  /** Runs identical live subscriptions once for all their clients (src/live/shared.subscriptions.ts). */
+  shared?: SharedSubscriptions;
 }
 
 type ConnectionState = {
@@ -55,7 +58,7 @@ function closeFor(refusal: Refusal): [number, string] {
  * its document checks, and a refusal there is an `error` for that operation alone.
  */
 export function createWsTransport(options: WsTransportOptions) {
-  const { schema, deps, logger, config, admission } = options;
+  const { schema, deps, logger, config, admission, shared } = options;
   const hideSuggestions = !config.graphql.introspection;
   const wsServer = new WebSocketServer({
     server: options.httpServer,
@@ -74,6 +77,7 @@ export function createWsTransport(options: WsTransportOptions) {
   const handle = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       schema,
+      ...(shared ? { subscribe: (args: ExecutionArgs) => shared.subscribe(args) } : {}),
       onConnect: async (ctx) => {
         const params = credentialsFromConnectionParams(ctx.connectionParams);
         const fromParams = params.authorization !== undefined || params.apiKey !== undefined;

@@ -63,7 +63,7 @@ test('the profile updates live from customerProfile, without querying it again',
   await signIn(KEYS.privacy);
   await page.locator('[data-panel=details] h1', { hasText: 'Tomas Novak' }).waitFor();
   await page.locator('[data-panel=purchases] [data-field=totalOrders]', { hasText: /^1$/ }).waitFor();
-  await until(() => t.gateway.profiles.subscriberCount() >= 1, 'the profile subscription');
+  await until(() => t.gateway.liveProfiles.consumers() >= 1, 'the profile subscription');
   const sent = posts.length;
 
   await t.gateway.sink.write([order(`${ID}-O2`, ID, 35)]);

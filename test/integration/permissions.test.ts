@@ -221,14 +221,14 @@ describe('over WebSocket: the subscriptions and the fields they push', () => {
       expect(await ws.next()).toEqual({ type: 'connection_ack' });
       const before = t.gateway.bus.subscriberCount();
       const segmentsBefore = t.gateway.segments.subscribers;
-      const profilesBefore = t.gateway.profiles.subscriberCount();
+      const profilesBefore = t.gateway.liveProfiles.consumers();
       ws.subscribe('1', `subscription { customerActivity${ROOT_ARGS['customerActivity']} { ${fieldsOf('ActivityEvent')} } }`);
       ws.subscribe('2', `subscription { segmentChanges${ROOT_ARGS['segmentChanges']} { ${fieldsOf('SegmentChange')} } }`);
       ws.subscribe('3', `subscription { customerProfile${ROOT_ARGS['customerProfile']} { __typename } }`);
       for (
         let i = 0;
         i < 500 &&
-        (t.gateway.bus.subscriberCount() === before || t.gateway.segments.subscribers === segmentsBefore || t.gateway.profiles.subscriberCount() === profilesBefore);
+        (t.gateway.bus.subscriberCount() === before || t.gateway.segments.subscribers === segmentsBefore || t.gateway.liveProfiles.consumers() === profilesBefore);
         i++
       ) {
         await new Promise((r) => setTimeout(r, 10));

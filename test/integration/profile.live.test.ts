@@ -1,5 +1,5 @@
 // customerProfile: the profile pushed again after every commit that touched the customer, through one set of
-// loaders per commit shared by every subscriber, each served for its own role; ended by an erasure.
+// loaders per commit shared by every subscriber, executed once for all the clients of one role; ended by an erasure.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { hashApiKey } from '../../src/auth/credentials';
@@ -48,7 +48,7 @@ function connect(role: keyof typeof KEYS): Client {
 
 /** Subscribes and resolves once the gateway holds the subscription. */
 async function subscribe(client: Client, customerId: string): Promise<Subscriber> {
-  const before = t.gateway.profiles.subscriberCount();
+  const before = t.gateway.liveProfiles.consumers();
   const s: Subscriber = { pushes: [], errors: [], completed: false };
   client.subscribe<{ customerProfile: Pushed }>(
     { query: PROFILE, variables: { customerId } },
@@ -61,7 +61,7 @@ async function subscribe(client: Client, customerId: string): Promise<Subscriber
       complete: () => (s.completed = true),
     },
   );
-  await waitFor(async () => t.gateway.profiles.subscriberCount() > before, { what: 'the subscription to register' });
+  await waitFor(async () => t.gateway.liveProfiles.consumers() > before, { what: 'the subscription to register' });
   return s;
 }
 
@@ -107,15 +107,18 @@ test('every commit that touches the customer pushes the profile as it now is; ot
   expect(s.errors).toEqual([]);
 });
 
-test('many subscribers of the customers a commit touched cost one ClickHouse read in all, each served for its role', async () => {
+test('many subscribers of the customers a commit touched cost one ClickHouse read in all and one execution per role, each served for its role', async () => {
   const support = connect('support');
   const shop = connect('personalisation');
+  const executions = t.gateway.profiles.subscriberCount();
   const subscribers: Array<{ role: Role; customer: string; s: Subscriber }> = [];
   for (let i = 0; i < 20; i++) {
     const customerId = i % 2 === 0 ? 'P2' : 'P3';
     const role = i % 4 < 2 ? Role.SUPPORT : Role.PERSONALISATION;
     subscribers.push({ role, customer: customerId, s: await subscribe(role === Role.SUPPORT ? support : shop, customerId) });
   }
+  // Twenty clients, two customers, two roles: four executions, each pushed to its five clients.
+  expect(t.gateway.profiles.subscriberCount() - executions).toBe(4);
   const reads: string[] = [];
   const stop = t.gateway.store.observe((e) => e.kind === 'query' && reads.push(e.label));
   try {
