@@ -115,6 +115,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     nextVersion: () => sink.nextVersion(),
   });
   sink.onCommit(({ customers }) => segments.touched(customers));
+  erasure.onRemove((customerId, remove) => segments.erase(customerId, remove));
   const segmentsReady = segments.start();
   segmentsReady.catch((err: unknown) => logger.error({ err }, 'segment membership could not be recomputed; it is tried again at the next start or SIGHUP'));
   logger.info({ file: config.segments.file, segments: definitions.map((d) => d.name) }, 'segments loaded');

@@ -77,6 +77,8 @@ export class CustomerErasure {
   private refresh: NodeJS.Timeout | null = null;
   /** `updated_at` of the last receipt row written: each is later than the one before, even within a millisecond. */
   private lastWrite = 0;
+  /** Wraps each removal by id: the segment engine runs it with no evaluation round beside it (onRemove). */
+  private around: <T>(customerId: string, remove: () => Promise<T>) => Promise<T> = (_id, remove) => remove();
 
   constructor(
     private readonly store: ClickHouseStore,
@@ -102,6 +104,14 @@ export class CustomerErasure {
       this.refresh.unref();
     }
     return rows.length;
+  }
+
+  /**
+   * Runs each removal of a customer's rows (by id) inside `wrap`, which must call it once. The segment engine
+   * uses it to keep its evaluation rounds apart from the removal, and to publish the customer's exits after it.
+   */
+  onRemove(wrap: <T>(customerId: string, remove: () => Promise<T>) => Promise<T>): void {
+    this.around = wrap;
   }
 
   /** Calls `listener` with the id once an erasure has removed the customer's rows (live profiles end there). */
@@ -175,7 +185,7 @@ export class CustomerErasure {
     await this.write(row);
     this.sink.erased.add(hash);
     const target: Target = { kind: 'id', id };
-    const removed = await this.sink.exclusive(() => this.remove(target));
+    const removed = await this.sink.exclusive(() => this.around(id, () => this.remove(target)));
     row.rows_removed = Object.values(removed).reduce((a, b) => a + b, 0);
     row.tables = CUSTOMER_TABLES.map((t) => t.table);
     await this.write(row);

@@ -23,6 +23,8 @@ export const CUSTOMER_TABLES: readonly CustomerTable[] = [
   { table: 'customer_rollup', column: 'user_id' },
   { table: 'rejected_records', column: 'customer_id', alsoWhere: `position(document, concat('"', {id:String}, '"')) > 0` },
   { table: 'source_keys', column: 'key' },
+  { table: 'segment_members', column: 'customer_id' },
+  { table: 'segment_timers', column: 'customer_id' },
 ];
 
 /** Tables that hold nothing about a customer, and why; everything else must be in CUSTOMER_TABLES. */

@@ -4,7 +4,7 @@ import { createProgress } from '../observability/progress';
 import type { ClickHouseStore } from '../store/clickhouse';
 import { compileSegments, type CompiledSegments } from './compile';
 import type { SegmentDefinition } from './definitions';
-import { evaluateAndStore, type SegmentChange, type Selector } from './evaluate';
+import { changeId, evaluateAndStore, type SegmentChange, type Selector } from './evaluate';
 
 export interface SegmentEngineOptions {
   /** Epoch ms now: what relative times ("90 days ago") are measured from. Default Date.now; tests inject one. */
@@ -95,6 +95,38 @@ export class SegmentEngine {
       this.interval.unref();
     }
     return this.sync();
+  }
+
+  /**
+   * Runs an erasure's removal of the customer's rows (`remove`) with no evaluation round beside it: a round that
+   * read the customer before the removal would otherwise write membership rows for them after it. Then publishes
+   * the customer's exit from every segment they were in, so that subscribers drop them at once; nothing more is
+   * stored for them.
+   */
+  erase<T>(customerId: string, remove: () => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      this.pending.delete(customerId);
+      segmentPendingCustomers.set(this.pending.size);
+      const names = this.compiled.names;
+      const held =
+        names.length === 0
+          ? []
+          : await this.store.query<{ segment: string }>(
+              'segmentErasure',
+              'SELECT segment FROM segment_members FINAL WHERE customer_id = {id:String} AND segment IN {names:Array(String)}',
+              { id: customerId, names },
+            );
+      const result = await remove();
+      if (held.length > 0) {
+        const version = this.options.nextVersion();
+        const at = new Date(this.clock());
+        const exits: SegmentChange[] = held.map(({ segment }) => ({ id: changeId(segment, customerId, 'EXITED', version), segment, customerId, kind: 'EXITED', at }));
+        for (const c of exits) segmentChanges.inc({ segment: c.segment, kind: c.kind });
+        this.stats.changes += exits.length;
+        this.bus.publish(exits);
+      }
+      return result;
+    });
   }
 
   /** Evaluates these customers in the next round (the sink's commit listener). */

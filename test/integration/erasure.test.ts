@@ -1,7 +1,12 @@
 // Erasure: a customer with history in every table is erased, nothing of theirs is left in any table (also on
 // disk, also after merges), later Kafka and MongoDB events for them are dropped and counted, and a batch in
 // flight cannot bring them back.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from 'graphql-ws';
 import { MongoClient, type Db } from 'mongodb';
+import WebSocket from 'ws';
 import { hashApiKey } from '../../src/auth/credentials';
 import { startIngesters, type Ingesters } from '../../src/ingest';
 import { IngestSink } from '../../src/ingest/sink';
@@ -29,6 +34,17 @@ let t: TestGateway;
 let mongo: MongoClient;
 let db: Db;
 let ingesters: Ingesters;
+
+/**
+ * Both customers enter `buyers`; `recent-buyers` holds until ten years after the last order, an instant ahead
+ * that gives each customer a row in segment_timers.
+ */
+const SEGMENTS = `segments:
+  - name: buyers
+    condition: { total_orders: { ">=": 1 } }
+  - name: recent-buyers
+    condition: { last_order: { within: 3650 days } }
+`;
 
 const ERASE = `mutation Erase($customerId: ID!, $reason: String!) {
   eraseCustomer(customerId: $customerId, reason: $reason) { customerId requestedAt completedAt rowsRemoved tables }
@@ -111,8 +127,11 @@ beforeAll(async () => {
   await mongo.connect();
   db = mongo.db(database);
   await createTopics(kafka, [env.KAFKA_TOPIC_WEBLOGS, env.KAFKA_TOPIC_EMAILS, env.KAFKA_TOPIC_DEAD_LETTER]);
+  const segmentsFile = path.join(await mkdtemp(path.join(tmpdir(), 'c360-erasure-')), 'segments.yml');
+  await writeFile(segmentsFile, SEGMENTS);
   t = await startTestGateway({
     ...env,
+    SEGMENTS_FILE: segmentsFile,
     MONGO_URL: mongoUrl,
     MONGO_DATABASE: database,
     AUTH_API_KEYS: Object.entries(KEYS)
@@ -128,7 +147,7 @@ beforeAll(async () => {
     await waitFor(
       async () => {
         const rows = await rowsOf(id);
-        return Object.values(rows).every((n) => n > 0) && rows['activity']! >= 5;
+        return Object.values(rows).every((n) => n > 0) && rows['activity']! >= 5 && rows['segment_members']! >= 2;
       },
       { timeoutMs: 30_000, what: `${id} in every table: ${JSON.stringify(await rowsOf(id))}` },
     );
@@ -141,6 +160,25 @@ afterAll(async () => {
   await db?.dropDatabase().catch(() => undefined);
   await mongo?.close();
 });
+
+/** segmentChanges as the personalisation role receives them. */
+function subscribeExits() {
+  const client = createClient({ url: `${t.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: KEYS.personalisation } });
+  const changes: Array<{ segment: string; customerId: string; kind: string }> = [];
+  const started = new Promise<void>((resolve) => client.on('connected', () => setTimeout(resolve, 100)));
+  const unsubscribe = client.subscribe<{ segmentChanges: (typeof changes)[number] }>(
+    { query: 'subscription { segmentChanges { segment customerId kind } }' },
+    { next: (r) => r.data && changes.push(r.data.segmentChanges), error: () => undefined, complete: () => undefined },
+  );
+  return {
+    changes,
+    started,
+    async close() {
+      unsubscribe();
+      await client.dispose();
+    },
+  };
+}
 
 describe('the tables an erasure covers', () => {
   test('every table is listed, as customer data or with the reason it holds none; every table with a customer column is erased', async () => {
@@ -187,8 +225,17 @@ describe('eraseCustomer', () => {
   test('removes every row of the customer from every table, on disk and after merges, and keeps the others', async () => {
     const keptBefore = await rowsOf(KEPT);
     const before = await rowsOf(GONE);
+    const exits = subscribeExits();
+    await exits.started;
     const res = await t.graphql<{ eraseCustomer: Receipt }>(ERASE, { customerId: GONE, reason: 'DSR-1042 (verified by phone)' }, as('privacy'));
     expect(res.errors).toBeUndefined();
+    // Personalisation learns at once that the customer left the segments they were in.
+    await waitFor(async () => exits.changes.length >= 2, { timeoutMs: 10_000, what: 'the exits of the erased customer' });
+    await exits.close();
+    expect(exits.changes.map((c) => [c.segment, c.customerId, c.kind]).sort()).toEqual([
+      ['buyers', GONE, 'EXITED'],
+      ['recent-buyers', GONE, 'EXITED'],
+    ]);
     const receipt = res.data!.eraseCustomer;
     expect(receipt).toMatchObject({ customerId: GONE, tables: CUSTOMER_TABLES.map((c) => c.table) });
     expect(receipt.rowsRemoved).toBe(CUSTOMER_TABLES.reduce((n, c) => n + before[c.table]!, 0) + before['rejected_records (by document)']!);
