@@ -6,6 +6,7 @@ import { DemoGenerator } from '../../src/ingest/demo/generator';
 import type { IngestRecord, OrderRow } from '../../src/ingest/records';
 import { FullProfileDocument, type FullProfileQuery } from '../generated/graphql';
 import { launchBrowser, type TestBrowser } from '../utils/browser';
+import { missingAssets } from '../utils/console';
 import { startTestGateway, type TestGateway } from '../utils/gateway';
 
 /**
@@ -281,6 +282,8 @@ describe('dashboard', () => {
   });
 
   test('the layout works at phone width', async () => {
+    // The built console is whole (a stylesheet gone would show as overflow below).
+    expect(await missingAssets()).toEqual([]);
     await page.setViewportSize(PHONE);
     await page.locator('[data-panel=details] h1').waitFor();
     // Nothing overflows sideways; the panels stack in one column.

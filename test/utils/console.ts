@@ -26,13 +26,29 @@ async function sourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The files under dist/console that its two pages load (`/assets/…`) and that are missing. */
+export async function missingAssets(): Promise<string[]> {
+  const missing: string[] = [];
+  for (const page of ['index.html', path.join('graphiql', 'index.html')]) {
+    const file = path.join(OUT, page);
+    if (!existsSync(file)) {
+      missing.push(page);
+      continue;
+    }
+    for (const [, asset] of (await readFile(file, 'utf8')).matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)) {
+      if (!existsSync(path.join(OUT, asset!))) missing.push(asset!);
+    }
+  }
+  return missing;
+}
+
 /**
- * Builds dist/console (`npm run build:console`) unless it was built from the current sources:
- * the browser tests run against the built console, as `npm start` serves it.
+ * Builds dist/console (`npm run build:console`) unless it was built from the current sources and every file
+ * its pages load is there: the browser tests run against the built console, as `npm start` serves it.
  */
 export async function ensureConsoleBuilt(): Promise<{ built: boolean }> {
   const hash = await sourceHash();
-  if (existsSync(path.join(OUT, 'index.html')) && existsSync(STAMP) && (await readFile(STAMP, 'utf8')) === hash) {
+  if (existsSync(STAMP) && (await readFile(STAMP, 'utf8')) === hash && (await missingAssets()).length === 0) {
     return { built: false };
   }
   try {
@@ -41,6 +57,8 @@ export async function ensureConsoleBuilt(): Promise<{ built: boolean }> {
     const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
     throw new Error(`npm run build:console failed:\n${stdout}\n${stderr}`);
   }
+  const missing = await missingAssets();
+  if (missing.length > 0) throw new Error(`npm run build:console left files its pages load missing: ${missing.join(', ')}`);
   await writeFile(STAMP, hash);
   return { built: true };
 }
