@@ -79,3 +79,20 @@ export function overloaded(maxQueuedKeys: number): GraphQLError {
     { extensions: { code: ErrorCode.OVERLOADED, retryAfterSec: 1 } },
   );
 }
+
+/**
+ * Why a request's work was stopped by the gateway itself: its client went away, or its time ran out (the
+ * client has its 504 then). The work it stops is nobody's error any more; it is logged at debug level.
+ */
+export class RequestAbandoned extends Error {
+  override readonly name = 'RequestAbandoned';
+}
+
+/** Whether `err`, or what it wraps (a GraphQLError's originalError, an error's cause), is a RequestAbandoned. */
+export function isRequestAbandoned(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (e instanceof RequestAbandoned) return true;
+    e = (e as { originalError?: unknown }).originalError ?? e.cause;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { withoutSuggestions } from '../admission/documents';
-import { ErrorCode } from '../errors';
+import { ErrorCode, isRequestAbandoned } from '../errors';
 import type { Logger } from '../logger';
 import { httpRejections } from '../observability/metrics';
 import { currentRequestScope, scopeOf } from './requestScope';
@@ -30,7 +30,10 @@ export function maskError(
     const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
     return { ...formatted, message, extensions };
   }
-  (scope?.logger ?? fallbackLogger).error({ err: original, requestId: id, path: formatted.path }, 'internal error while resolving a request');
+  const logger = scope?.logger ?? fallbackLogger;
+  // Work the gateway stopped because nobody waits for the answer any more is no fault: nobody reads this error.
+  if (isRequestAbandoned(original)) logger.debug({ requestId: id, path: formatted.path, reason: (original as Error).message }, 'request abandoned');
+  else logger.error({ err: original, requestId: id, path: formatted.path }, 'internal error while resolving a request');
   return {
     message: 'Internal server error',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/s
 import type express from 'express';
 import type { AdmittedDocument } from '../admission/admission';
 import type { Context } from '../context';
-import { ErrorCode } from '../errors';
+import { ErrorCode, RequestAbandoned } from '../errors';
 import { httpRejections } from '../observability/metrics';
 import type { AdmittedDocumentStore } from './apolloDocuments';
 import { sendRequestError } from './errors';
@@ -54,7 +54,7 @@ export function serveGraphQL(
     const scope = scopeOf(res);
     const abandon = new AbortController();
     res.once('close', () => {
-      if (!res.writableFinished) abandon.abort(new Error('The client closed the connection before the answer.'));
+      if (!res.writableFinished) abandon.abort(new RequestAbandoned('The client closed the connection before the answer.'));
     });
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -78,7 +78,7 @@ export function serveGraphQL(
     });
     const response = await Promise.race([execution, deadline]).finally(() => clearTimeout(timer));
     if (response === TIMED_OUT) {
-      abandon.abort(new Error(`The request did not finish within ${options.timeoutMs} ms.`));
+      abandon.abort(new RequestAbandoned(`The request did not finish within ${options.timeoutMs} ms.`));
       execution.catch((error: unknown) => scope.logger.error({ err: error }, 'timed-out request failed later'));
       httpRejections.inc({ reason: 'timeout' });
       scope.logger.warn({ timeoutMs: options.timeoutMs }, 'request timed out');
