@@ -47,6 +47,8 @@ export interface ProfileResult {
   /** Gateway CPU per profile, ms: all threads, and the JavaScript thread alone. */
   cpuMsPerProfile: number;
   jsMsPerProfile: number;
+  /** The load generator's CPU per profile, ms (autocannon runs in this process, on the same cores). */
+  clientMsPerProfile: number;
   rssMiB: number;
   errors: number;
 }
@@ -71,6 +73,7 @@ async function verify(gateway: GatewayProcess, randomId: () => string, query: st
 async function drive(gateway: GatewayProcess, connections: number, randomId: () => string, mode: Mode, shape: Shape): Promise<ProfileResult> {
   const queriesBefore = await queryCount(gateway.url);
   const cpuBefore = gateway.cpu();
+  const clientBefore = process.cpuUsage();
   let rss = gateway.rss();
   const sampler = setInterval(() => (rss = Math.max(rss, gateway.rss())), 250);
   const result = await autocannon({
@@ -86,6 +89,7 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
     ],
   });
   clearInterval(sampler);
+  const client = process.cpuUsage(clientBefore);
   const cpuAfter = gateway.cpu();
   const queries = (await queryCount(gateway.url)) - queriesBefore;
   const profiles = result.requests.total;
@@ -100,6 +104,7 @@ async function drive(gateway: GatewayProcess, connections: number, randomId: () 
     queriesPerProfile: profiles > 0 ? queries / profiles : NaN,
     cpuMsPerProfile: perProfile(cpuAfter.total - cpuBefore.total),
     jsMsPerProfile: perProfile(cpuAfter.js - cpuBefore.js),
+    clientMsPerProfile: perProfile((client.user + client.system) / 1e6),
     rssMiB: rss / 2 ** 20,
     errors: result.errors + result.non2xx + result.timeouts,
   };
@@ -121,6 +126,7 @@ function summarize(results: ProfileResult[]): ProfileResult[] {
     queriesPerProfile: median(runs.map((r) => r.queriesPerProfile)),
     cpuMsPerProfile: median(runs.map((r) => r.cpuMsPerProfile)),
     jsMsPerProfile: median(runs.map((r) => r.jsMsPerProfile)),
+    clientMsPerProfile: median(runs.map((r) => r.clientMsPerProfile)),
     rssMiB: Math.max(...runs.map((r) => r.rssMiB)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
   }));
@@ -160,7 +166,7 @@ export async function profile(): Promise<ProfileResult[]> {
       for (const { shape, connections: c } of wanted) {
         for (let run = 0; run < settings.runs; run++) {
           const r = await drive(gateway, c, randomId, mode, shape);
-          process.stderr.write(`  ${shape} ${mode} c=${c} run ${run + 1}/${settings.runs}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.profilesPerSec.toFixed(0)} profiles/s, ${r.queriesPerProfile.toFixed(2)} queries/profile, CPU ${r.cpuMsPerProfile.toFixed(1)} ms/profile (JS ${r.jsMsPerProfile.toFixed(1)})\n`);
+          process.stderr.write(`  ${shape} ${mode} c=${c} run ${run + 1}/${settings.runs}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.profilesPerSec.toFixed(0)} profiles/s, ${r.queriesPerProfile.toFixed(2)} queries/profile, CPU ${r.cpuMsPerProfile.toFixed(1)} ms/profile (JS ${r.jsMsPerProfile.toFixed(1)}), load generator ${r.clientMsPerProfile.toFixed(1)}\n`);
           results.push(r);
         }
       }
@@ -173,7 +179,7 @@ export async function profile(): Promise<ProfileResult[]> {
   const naive32 = summary.find((r) => r.shape === 'full' && r.mode === 'naive' && r.connections === 32);
   console.log(
     table(
-      ['query', 'loading', 'connections', 'p50 ms', 'p99 ms', 'profiles/s', 'ClickHouse queries/profile', 'CPU ms/profile (JS thread)', 'gateway RSS MiB', 'errors'],
+      ['query', 'loading', 'connections', 'p50 ms', 'p99 ms', 'profiles/s', 'ClickHouse queries/profile', 'CPU ms/profile (JS thread)', 'load generator CPU ms/profile', 'gateway RSS MiB', 'errors'],
       summary.map((r) => [
         r.shape,
         r.mode,
@@ -183,6 +189,7 @@ export async function profile(): Promise<ProfileResult[]> {
         r.profilesPerSec.toFixed(0),
         r.queriesPerProfile.toFixed(2),
         `${r.cpuMsPerProfile.toFixed(1)} (${r.jsMsPerProfile.toFixed(1)})`,
+        r.clientMsPerProfile.toFixed(1),
         r.rssMiB.toFixed(0),
         r.errors,
       ]),
