@@ -1,4 +1,5 @@
 import type { ActivityEvent, ActivityType } from './activity';
+import { pullStream } from '../live/pull';
 
 /**
  * Delivers committed activity to `customerActivity` subscribers. The in-process bus serves one
@@ -63,31 +64,6 @@ export class InProcessActivityBus implements ActivityBus {
         if (current.size === 0) this.byCustomer.delete(customerId);
       }
     };
-    async function* iterate(): AsyncGenerator<ActivityEvent, void, undefined> {
-      try {
-        while (!subscriber.closed) {
-          const next = subscriber.queue.shift();
-          if (next) {
-            yield next;
-            continue;
-          }
-          await new Promise<void>((resolve) => (subscriber.wake = resolve));
-          subscriber.wake = null;
-        }
-      } finally {
-        unregister();
-      }
-    }
-    const generator = iterate();
-    // A generator's finally runs only once it has started; make return() before the first next() unregister too.
-    // A return() that arrives while a next() waits is queued behind it: wake that next() and let the loop end.
-    const originalReturn = generator.return.bind(generator);
-    generator.return = (value) => {
-      subscriber.closed = true;
-      unregister();
-      subscriber.wake?.();
-      return originalReturn(value);
-    };
-    return generator;
+    return pullStream(subscriber, () => subscriber.queue.shift(), unregister);
   }
 }

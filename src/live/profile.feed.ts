@@ -1,4 +1,5 @@
 import type { LoaderFactory, Loaders } from '../loaders';
+import { pullStream, takePending } from './pull';
 
 /**
  * One push of a customer's profile: the customer, and the loaders of the commit that touched them. Every
@@ -73,31 +74,6 @@ export class ProfileFeed {
         if (current.size === 0) this.byCustomer.delete(customerId);
       }
     };
-    async function* iterate(): AsyncGenerator<ProfilePush, void, undefined> {
-      try {
-        while (!subscriber.closed) {
-          const next = subscriber.pending;
-          if (next) {
-            subscriber.pending = null;
-            yield next;
-            continue;
-          }
-          await new Promise<void>((resolve) => (subscriber.wake = resolve));
-          subscriber.wake = null;
-        }
-      } finally {
-        unregister();
-      }
-    }
-    const generator = iterate();
-    // As in the activity bus: return() before the first next(), or while a next() waits, must unregister too.
-    const originalReturn = generator.return.bind(generator);
-    generator.return = (value) => {
-      subscriber.closed = true;
-      unregister();
-      subscriber.wake?.();
-      return originalReturn(value);
-    };
-    return generator;
+    return pullStream(subscriber, takePending(subscriber), unregister);
   }
 }

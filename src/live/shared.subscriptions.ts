@@ -1,4 +1,5 @@
 import { getOperationAST, print, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { pullStream, takePending } from './pull';
 
 type Subscribed = Awaited<ReturnType<typeof subscribe>>;
 type Stream = AsyncGenerator<ExecutionResult, void, undefined>;
@@ -49,33 +50,7 @@ class Group {
         void this.source.return(undefined);
       }
     };
-    const ended = () => this.ended;
-    async function* iterate(): Stream {
-      try {
-        for (;;) {
-          const next = consumer.pending;
-          if (next) {
-            consumer.pending = null;
-            yield next;
-            continue;
-          }
-          if (consumer.closed || ended()) return;
-          await new Promise<void>((resolve) => (consumer.wake = resolve));
-          consumer.wake = null;
-        }
-      } finally {
-        leave();
-      }
-    }
-    const stream = iterate();
-    const originalReturn = stream.return.bind(stream);
-    stream.return = (value) => {
-      consumer.closed = true;
-      leave();
-      consumer.wake?.();
-      return originalReturn(value);
-    };
-    return stream;
+    return pullStream(consumer, takePending(consumer), leave, () => this.ended);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SegmentChange } from './evaluate';
+import { pullStream } from '../live/pull';
 
 /** What a `segmentChanges` subscription asks for: one segment, one customer, both, or neither (everything). */
 export interface SegmentChangeFilter {
@@ -47,30 +48,6 @@ export class SegmentChangeBus {
     const subscriber: Subscriber = { filter, queue: [], wake: null, closed: false };
     this.subscribers.add(subscriber);
     const unregister = () => this.subscribers.delete(subscriber);
-    async function* iterate(): AsyncGenerator<SegmentChange, void, undefined> {
-      try {
-        while (!subscriber.closed) {
-          const next = subscriber.queue.shift();
-          if (next) {
-            yield next;
-            continue;
-          }
-          await new Promise<void>((resolve) => (subscriber.wake = resolve));
-          subscriber.wake = null;
-        }
-      } finally {
-        unregister();
-      }
-    }
-    const generator = iterate();
-    // As in the activity bus: return() before the first next(), or while a next() waits, must end the loop too.
-    const originalReturn = generator.return.bind(generator);
-    generator.return = (value) => {
-      subscriber.closed = true;
-      unregister();
-      subscriber.wake?.();
-      return originalReturn(value);
-    };
-    return generator;
+    return pullStream(subscriber, () => subscriber.queue.shift(), unregister);
   }
 }
