@@ -14,6 +14,7 @@ import { CredentialRateLimiter } from './limits/rateLimit';
 import { TrustedDocuments } from './limits/trustedDocuments';
 import { ProfileFeed } from './live/profile.feed';
 import { SharedSubscriptions } from './live/shared.subscriptions';
+import { KafkaFanout } from './live/kafka.fanout';
 import { LoaderFactory } from './loaders';
 import type { Logger } from './logger';
 import { observeGateway } from './observability/metrics';
@@ -24,7 +25,6 @@ import { SegmentChangeBus } from './segments/bus';
 import { loadSegmentsFile, type SegmentDefinition } from './segments/definitions';
 import { SegmentEngine } from './segments/engine';
 import type { SegmentChange } from './segments/evaluate';
-import { KafkaSegmentFanout } from './segments/kafka.fanout';
 import { createClickHouseStore, type ClickHouseStore } from './store/clickhouse';
 import { applyMigrations, MIGRATIONS_DIR, withSchemaLock } from './store/migrations';
 import { mountConsole } from './transport/console';
@@ -99,7 +99,11 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   // With ACTIVITY_FANOUT=kafka, the changes this replica finds reach every replica's subscribers.
   const fanout =
     config.activity.fanout === 'kafka' && config.kafka
-      ? new KafkaSegmentFanout(config.kafka, (changes) => segmentChanges.publish(changes), logger.child({ component: 'segments' }))
+      ? new KafkaFanout<SegmentChange>(
+          config.kafka,
+          { topic: config.kafka.topics.segmentChanges, name: 'segment changes', deliver: (changes) => segmentChanges.publish(changes) },
+          logger.child({ component: 'segments' }),
+        )
       : null;
   await fanout?.start();
   const publisher = {
