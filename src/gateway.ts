@@ -64,6 +64,8 @@ export interface GatewayOptions {
   readinessChecks?: ReadinessCheck[];
   /** Epoch ms now for the segments' relative times ("90 days ago"). Default Date.now; tests move it. */
   clock?: () => number;
+  /** The built console to serve; default dist/console (CONSOLE_DIR). */
+  consoleDir?: string;
 }
 
 /** The composition root: ClickHouse → sink and loaders → schema → HTTP and WebSocket transports. */
@@ -179,7 +181,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     onDrain: () => ws.close(),
     routes: (a) => {
       options.routes?.(a, { config, store, bus, sink, erasure, profiles, liveProfiles, httpServer });
-      mountConsole(a, { logger, graphiql: config.graphql.graphiql });
+      mountConsole(a, { logger, graphiql: config.graphql.graphiql, ...(options.consoleDir ? { dir: options.consoleDir } : {}) });
     },
   });
   httpServer.on('request', app);

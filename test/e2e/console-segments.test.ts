@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -38,12 +38,13 @@ let t: TestGateway;
 let browser: TestBrowser;
 let page: Page;
 const pageErrors: string[] = [];
+let dir: string | undefined;
 
 const texts = async (selector: string) => (await page.locator(selector).allTextContents()).map((s) => s.replace(/\s+/g, ' ').trim());
 
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
-  const dir = await mkdtemp(path.join(tmpdir(), 'c360-console-segments-'));
+  dir = await mkdtemp(path.join(tmpdir(), 'c360-console-segments-'));
   await writeFile(path.join(dir, 'segments.yml'), SEGMENTS);
   t = await startTestGateway({ SEGMENTS_FILE: path.join(dir, 'segments.yml') });
   await t.gateway.segmentsReady;
@@ -57,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 test('the profile shows a chip per segment, which opens that segment', async () => {

@@ -283,9 +283,11 @@ describe('dashboard', () => {
 
   test('the layout works at phone width', async () => {
     // The built console is whole (a stylesheet gone would show as overflow below).
-    expect(await missingAssets()).toEqual([]);
+    expect(await missingAssets(process.env['C360_TEST_CONSOLE_DIR'])).toEqual([]);
     await page.setViewportSize(PHONE);
     await page.locator('[data-panel=details] h1').waitFor();
+    // Charts size themselves from their container once it has been laid out again: wait for that.
+    await page.waitForFunction(`document.documentElement.scrollWidth <= ${PHONE.width}`, undefined, { timeout: 5_000 }).catch(() => undefined);
     // Nothing overflows sideways; the panels stack in one column.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     const boxes = (await Promise.all(['details', 'errors', 'purchases'].map((p) => page.locator(`[data-panel=${p}]`).boundingBox()))).map((b) => b!);

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '@jest/types';
@@ -26,17 +27,17 @@ async function sourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The files under dist/console that its two pages load (`/assets/…`) and that are missing. */
-export async function missingAssets(): Promise<string[]> {
+/** The files under a built console (default dist/console) that its two pages load (`/assets/…`) and that are missing. */
+export async function missingAssets(dir = OUT): Promise<string[]> {
   const missing: string[] = [];
   for (const page of ['index.html', path.join('graphiql', 'index.html')]) {
-    const file = path.join(OUT, page);
+    const file = path.join(dir, page);
     if (!existsSync(file)) {
       missing.push(page);
       continue;
     }
     for (const [, asset] of (await readFile(file, 'utf8')).matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)) {
-      if (!existsSync(path.join(OUT, asset!))) missing.push(asset!);
+      if (!existsSync(path.join(dir, asset!))) missing.push(asset!);
     }
   }
   return missing;
@@ -74,4 +75,15 @@ export function consoleTestsSelected(globalConfig: Pick<Config.GlobalConfig, 'te
   if (!pattern) return files.length > 0;
   const re = new RegExp(pattern, 'i');
   return files.some((f) => re.test(f));
+}
+
+/**
+ * A copy of the built console for this test run alone (the browser tests' gateways serve it, through
+ * C360_TEST_CONSOLE_DIR): a build of dist/console started elsewhere while the tests run (`npm run dev:console`,
+ * `npm run build` in another terminal) cannot change or empty it under them.
+ */
+export async function snapshotConsole(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'c360-console-'));
+  await cp(OUT, dir, { recursive: true });
+  return dir;
 }

@@ -41,7 +41,9 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     SINK_FLUSH_MS: '5',
     ...env,
   });
-  const gateway = await startGateway(config, createLogger(config.logLevel), options);
+  // The browser tests' copy of the console (global-setup.ts), when this run built one.
+  const consoleDir = process.env['C360_TEST_CONSOLE_DIR'];
+  const gateway = await startGateway(config, createLogger(config.logLevel), { ...(consoleDir ? { consoleDir } : {}), ...options });
   const url = gateway.url;
   return {
     gateway,

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '@jest/types';
-import { consoleTestsSelected, ensureConsoleBuilt } from './console';
+import { consoleTestsSelected, ensureConsoleBuilt, snapshotConsole } from './console';
 import { ensureServices } from './services';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -35,7 +35,10 @@ function running(name: 'kafka' | 'mongo'): boolean {
 
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   // The browser tests (test/e2e) load the console that `npm run build:console` writes to dist/console.
-  if (consoleTestsSelected(globalConfig)) await ensureConsoleBuilt();
+  if (consoleTestsSelected(globalConfig)) {
+    await ensureConsoleBuilt();
+    process.env['C360_TEST_CONSOLE_DIR'] = await snapshotConsole();
+  }
   if (selectedFilesNeedingServices(globalConfig).length === 0) return;
   const given = { kafka: Boolean(process.env['KAFKA_BROKERS']?.trim()), mongo: Boolean(process.env['MONGO_URL']?.trim()) };
   // Only what this run starts is stopped at its end (C360_KEEP_SERVICES=1 keeps it running).
