@@ -94,7 +94,9 @@ export class ClickHouseStore {
     const write = statement.kind === 'insert' ? this.writeSettings(statement.target) : undefined;
     await this.timed('command', label, async () => {
       for (const sql of statements) {
-        await this.client.command({ query: sql, query_params: params, clickhouse_settings: { ...write, ...settings } });
+        // No time limit: a statement that changes data or schema must finish, however long a migration's copy or a
+        // merge takes. (The embedded engine keeps settings for its session, so a SELECT's limit would apply otherwise.)
+        await this.client.command({ query: sql, query_params: params, clickhouse_settings: { max_execution_time: 0, ...write, ...settings } });
       }
     });
   }
