@@ -37,8 +37,8 @@ export type SetAsideHook = (setAside: ReadonlyArray<{ record: IngestRecord; reas
 
 interface Entry {
   record: IngestRecord;
-  /** The record as given to write(), when the entry is the rejected form of it. */
-  given?: IngestRecord;
+  /** The record as given to write() (`record` may be a versioned or rejected form of it): what the set-aside hook gets. */
+  given: IngestRecord;
   setAside?: SetAsideHook;
 }
 
@@ -201,17 +201,18 @@ export class IngestSink {
   write(records: readonly IngestRecord[], checkpoint?: Checkpoint, setAside?: SetAsideHook): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The ingest sink is closed; the records were not written.'));
     const b = this.batch;
+    const hook = setAside ? { setAside } : {};
     for (const given of records) {
       const record = given.kind === 'customer' ? { ...given, row: storableCustomer(given.row) } : given;
       if (record.kind === 'rejected') this.setAsideCounted(record, 'source', record.reason);
       const reason = this.options.validate === false ? null : checkRecord(record, this.maxStringBytes);
       if (reason !== null) {
-        b.entries.push({ record: rejected(record, reason), given: record, ...(setAside ? { setAside } : {}) });
+        b.entries.push({ record: rejected(record, reason), given, ...hook });
         this.setAsideCounted(record, 'validation', reason);
       } else if (record.kind === 'weblog' || record.kind === 'rejected' || record.row.version !== undefined) {
-        b.entries.push({ record, ...(setAside ? { setAside } : {}) });
+        b.entries.push({ record, given, ...hook });
       } else {
-        b.entries.push({ record: { ...record, row: { ...record.row, version: this.nextVersion() } } as IngestRecord, ...(setAside ? { setAside } : {}) });
+        b.entries.push({ record: { ...record, row: { ...record.row, version: this.nextVersion() } } as IngestRecord, given, ...hook });
       }
     }
     b.rows += records.length;
@@ -335,7 +336,7 @@ export class IngestSink {
           if (part.length === 1) {
             const reason = engineReason(e);
             this.setAsideCounted(part[0]!.record, 'engine', reason);
-            refused.push({ ...part[0]!, record: rejected(part[0]!.record, reason), given: part[0]!.record });
+            refused.push({ ...part[0]!, record: rejected(part[0]!.record, reason) });
             return;
           }
           const mid = Math.ceil(part.length / 2);
@@ -359,7 +360,7 @@ export class IngestSink {
       if (record.kind !== 'rejected' || !setAside) continue;
       let items = byHook.get(setAside);
       if (!items) byHook.set(setAside, (items = []));
-      items.push({ record: given ?? record, reason: record.reason });
+      items.push({ record: given, reason: record.reason });
     }
     for (const [hook, items] of byHook) await this.retrying('set-aside hook', () => hook(items));
     const setAside = [...entries, ...refused].flatMap(({ record }) => (record.kind === 'rejected' ? [{ origin: record.origin, reason: record.reason }] : []));
@@ -405,14 +406,14 @@ export class IngestSink {
   /** Takes the records of erased customers out of a batch about to be written, and counts them by source. */
   private dropErased(batch: Batch): void {
     if (this.erased.size === 0) return;
-    const { kept, dropped } = this.erased.partition(batch.entries, (e) => customerOf(e.given ?? e.record));
+    const { kept, dropped } = this.erased.partition(batch.entries, (e) => customerOf(e.given));
     if (dropped.length === 0) return;
     batch.entries = kept;
     batch.rows -= dropped.length;
     this.stats.erasedDropped += dropped.length;
-    for (const { record, given } of dropped) erasedRecordsDropped.inc({ source: originOf(given ?? record).source });
+    for (const { given } of dropped) erasedRecordsDropped.inc({ source: originOf(given).source });
     // No id: the log keeps no trace of whom the records were about.
-    this.logger.info({ count: dropped.length, firstSource: originOf(dropped[0]!.given ?? dropped[0]!.record).source }, 'records of erased customers dropped');
+    this.logger.info({ count: dropped.length, firstSource: originOf(dropped[0]!.given).source }, 'records of erased customers dropped');
   }
 
   private setAsideCounted(record: IngestRecord, stage: 'source' | 'validation' | 'engine', reason: string): void {
