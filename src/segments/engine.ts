@@ -1,3 +1,4 @@
+import { readCheckpoint } from '../ingest/checkpoints';
 import type { Logger } from '../logger';
 import { segmentChanges, segmentPendingCustomers, segmentRounds } from '../observability/metrics';
 import { createProgress } from '../observability/progress';
@@ -120,10 +121,7 @@ export class SegmentEngine {
       if (held.length > 0) {
         const version = this.options.nextVersion();
         const at = new Date(this.clock());
-        const exits: SegmentChange[] = held.map(({ segment }) => ({ id: changeId(segment, customerId, 'EXITED', version), segment, customerId, kind: 'EXITED', at }));
-        for (const c of exits) segmentChanges.inc({ segment: c.segment, kind: c.kind });
-        this.stats.changes += exits.length;
-        this.bus.publish(exits);
+        this.publish(held.map(({ segment }) => ({ id: changeId(segment, customerId, 'EXITED', version), segment, customerId, kind: 'EXITED', at })));
       }
       return result;
     });
@@ -143,12 +141,7 @@ export class SegmentEngine {
    */
   recheck(): Promise<number> {
     return this.enqueue(async () => {
-      const rows = await this.store.query<{ position: string }>(
-        'segmentTimers',
-        'SELECT position FROM ingest_checkpoints FINAL WHERE source = {source:String}',
-        { source: TIMERS_CHECKPOINT },
-      );
-      const from = Number(rows[0]?.position ?? 0);
+      const from = Number((await readCheckpoint(this.store, TIMERS_CHECKPOINT)) ?? 0);
       const to = this.clock();
       const due = (
         await this.store.query<{ customer_id: string }>(
@@ -298,10 +291,15 @@ export class SegmentEngine {
     const { changes, customers } = await evaluateAndStore(this.store, compiled, selector, now, this.options.nextVersion());
     this.stats.rounds++;
     this.stats.customersEvaluated += customers;
-    this.stats.changes += changes.length;
     segmentRounds.inc({ outcome: 'ok' });
+    this.publish(changes);
+    return changes.length;
+  }
+
+  /** Counts stored changes and hands them to the subscribers. */
+  private publish(changes: SegmentChange[]): void {
+    this.stats.changes += changes.length;
     for (const c of changes) segmentChanges.inc({ segment: c.segment, kind: c.kind });
     this.bus.publish(changes);
-    return changes.length;
   }
 }
