@@ -29,7 +29,7 @@ import type { IngestRecord } from '../src/ingest/records';
 import { startGateway } from '../src/gateway';
 import { startIngesters } from '../src/ingest';
 import { createLogger } from '../src/logger';
-import { machine, percentile, ROOT, startGatewayProcess, table, type GatewayProcess } from './common';
+import { machine, ROOT, startGatewayProcess, stats, table, type GatewayProcess, type Stats } from './common';
 
 export const settings = {
   samples: Number(process.env['BENCH_SAMPLES'] ?? 300),
@@ -87,20 +87,6 @@ export async function kafkaWithTopics(name: string, brokers: string, topics: Ret
     await admin.disconnect();
   }
   return kafka;
-}
-
-interface Stats {
-  samples: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return { samples: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
 }
 
 async function graphql<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {

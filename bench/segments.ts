@@ -21,7 +21,7 @@ import { startIngesters } from '../src/ingest';
 import { createLogger } from '../src/logger';
 import { compileSegments } from '../src/segments/compile';
 import { evaluationQuery } from '../src/segments/evaluate';
-import { percentile, settings, table } from './common';
+import { settings, stats, table } from './common';
 import { kafkaWithTopics, services, topicsFor } from './freshness';
 
 const segmentSettings = {
@@ -33,10 +33,6 @@ const segmentSettings = {
 
 const DAY = 86_400_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
-const stats = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { samples: sorted.length, p50: round1(percentile(sorted, 50)), p90: round1(percentile(sorted, 90)), p99: round1(percentile(sorted, 99)), max: round1(sorted.at(-1) ?? NaN) };
-};
 
 export async function segments(): Promise<Record<string, unknown>> {
   const { brokers, stop } = services();
@@ -52,7 +48,8 @@ export async function segments(): Promise<Record<string, unknown>> {
     PORT: '0',
     DEMO: 'false',
     LOG_LEVEL: 'warn',
-    RATE_LIMIT_REQUESTS: '0',
+    RATE_LIMIT_SUPPORT: '0',
+    RATE_LIMIT_PERSONALISATION: '0',
   });
   const logger = createLogger('info');
   const gateway = await startGateway(config, logger);
@@ -111,8 +108,9 @@ export async function segments(): Promise<Record<string, unknown>> {
         size = ((await res.json()) as { data: { segment: { size: number } } }).data.segment.size;
         if (i >= segmentSettings.warmup) times.push(performance.now() - started);
       }
-      sizes[d.name] = { size, ...stats(times) };
-      rows.push([d.name, size, stats(times).p50, stats(times).p99]);
+      const s = stats(times);
+      sizes[d.name] = { size, ...s };
+      rows.push([d.name, size, s.p50, s.p99]);
     }
     results['size'] = sizes;
     console.log(`\nsegment(name) { size } over HTTP (ms):\n${table(['segment', 'size', 'p50', 'p99'], rows)}`);

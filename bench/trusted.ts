@@ -8,7 +8,7 @@ import { InProcessActivityBus } from '../src/activity/bus';
 import { demoCustomerId, prng } from '../src/ingest/demo/generator';
 import { graphqlValidationRules, nestingError } from '../src/limits/document';
 import { buildGatewaySchema } from '../src/schema/build';
-import { median, startGatewayProcess, table, type GatewayProcess } from './common';
+import { median, settings, startGatewayProcess, table, type GatewayProcess } from './common';
 import { FULL_PROFILE, PERSONALISATION } from './profile';
 
 /**
@@ -23,8 +23,8 @@ import { FULL_PROFILE, PERSONALISATION } from './profile';
 
 const ITERATIONS = Number(process.env['BENCH_TRUSTED_ITERATIONS'] ?? 2_000);
 const CONNECTIONS = Number(process.env['BENCH_TRUSTED_CONNECTIONS'] ?? 8);
-const DURATION_SEC = Number(process.env['BENCH_DURATION_SEC'] ?? 10);
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const DURATION_SEC = settings.durationSec;
+const RUNS = settings.runs;
 const CUSTOMERS = 10_000;
 
 /** Microseconds per call, median of 5 rounds of ITERATIONS calls. */
