@@ -22,8 +22,4 @@ export class CredentialCaps {
       else this.held.delete(key);
     };
   }
-
-  count(key: string): number {
-    return this.held.get(key) ?? 0;
-  }
 }

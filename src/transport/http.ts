@@ -27,7 +27,7 @@ export interface HttpTransportOptions {
   httpServer: Server;
   deps: ContextDeps;
   logger: Logger;
-  config: Pick<Config, 'queryLimits' | 'graphql' | 'limits' | 'operations' | 'auth' | 'metrics'>;
+  config: Pick<Config, 'queryLimits' | 'graphql' | 'operations' | 'auth' | 'metrics'>;
   /** Who may call, at what rate, with which documents: the same admission as the WebSocket transport's. */
   admission: Admission;
   readiness: Readiness;
@@ -103,8 +103,8 @@ export async function createHttpTransport(options: HttpTransportOptions): Promis
       timeoutMs: limits.timeoutMs,
       context: async (scope, signal) => {
         // identifyRequests sets the principal; reaching here without one is a wiring fault, never anonymous access.
-        if (!scope.principal) throw new Error('A GraphQL request reached execution without authentication.');
-        return createContext(deps, scope.requestId, scope.principal, signal);
+        if (!scope.identity) throw new Error('A GraphQL request reached execution without authentication.');
+        return createContext(deps, scope.requestId, scope.identity.principal, signal);
       },
     }),
     graphqlErrorHandler(logger),

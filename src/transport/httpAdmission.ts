@@ -49,7 +49,6 @@ export function identifyRequests(admission: Admission): express.RequestHandler {
     }
     const scope = scopeOf(res);
     scope.identity = outcome.value;
-    scope.principal = outcome.value.principal;
     next();
   };
 }
@@ -63,14 +62,7 @@ export function admitRequests(admission: Admission): express.RequestHandler {
     const scope = scopeOf(res);
     // identifyRequests runs first; reaching here without an identity is a wiring fault, never anonymous access.
     if (!scope.identity) throw new Error('A GraphQL request reached admission without an identity.');
-    const operation = operationOf(req);
-    if (!operation) {
-      const rate = await admission.admit(scope.identity, null);
-      if (rate.ok) next();
-      else sendRefusal(req, res, rate.refusal);
-      return;
-    }
-    const outcome = await admission.admit(scope.identity, operation);
+    const outcome = await admission.admit(scope.identity, operationOf(req));
     if (!outcome.ok) {
       sendRefusal(req, res, outcome.refusal);
       return;

@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type express from 'express';
 import type { AdmittedDocument, Identity } from '../admission/admission';
-import type { Principal } from '../auth/credentials';
 import type { Logger } from '../logger';
 
 /**
@@ -13,7 +12,6 @@ export interface RequestScope {
   requestId: string;
   logger: Logger;
   identity?: Identity;
-  principal?: Principal;
   /** The document admission made of the request, for Apollo Server to execute. */
   admitted?: AdmittedDocument;
 }
@@ -47,7 +45,7 @@ export function assignRequestScope(logger: Logger): express.RequestHandler {
         method: req.method,
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
-        principal: scope.principal?.id,
+        principal: scope.identity?.principal.id,
       };
       if (res.statusCode >= 500) scope.logger.error(entry, 'request failed');
       else if (res.statusCode >= 400) scope.logger.info(entry, 'request refused');

@@ -134,8 +134,10 @@ export function createWsTransport(options: WsTransportOptions) {
         const connectionLogger = logger.child({ connectionId: ctx.extra.connectionId });
         return { ...result, errors: result.errors.map((e) => maskError(e.toJSON(), e, connectionLogger, { hideSuggestions })) };
       },
-      onError: (ctx, _id, _payload, errors): GraphQLFormattedError[] =>
-        errors.map((e) => maskError(e.toJSON(), e, logger.child({ connectionId: ctx.extra.connectionId }), { hideSuggestions })),
+      onError: (ctx, _id, _payload, errors): GraphQLFormattedError[] => {
+        const connectionLogger = logger.child({ connectionId: ctx.extra.connectionId });
+        return errors.map((e) => maskError(e.toJSON(), e, connectionLogger, { hideSuggestions }));
+      },
     },
     wsServer,
   );
