@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../errors';
 import { documentLimitsChecker, graphqlValidationRules, nestingError, type DocumentLimits } from '../limits/document';
 import type { TrustedDocuments } from '../limits/trustedDocuments';
-import { refusal, type AdmittedDocument, type OperationRequest, type Outcome, type Refusal } from './types';
+import { refusal, refused, type AdmittedDocument, type OperationRequest, type Outcome, type Refusal } from './types';
 
 export interface DocumentRules extends DocumentLimits {
   /** The parser stops at this many tokens (QUERY_MAX_TOKENS). */
@@ -57,7 +57,7 @@ export class DocumentAdmission {
   /** The document a request names, checked; null when it names none (no text, no id: the transport answers that). */
   admit(request: OperationRequest): Outcome<AdmittedDocument | null> {
     const resolution = this.trusted.resolve(request);
-    if (!resolution.ok) return { ok: false, refusal: { code: ErrorCode.UNTRUSTED_DOCUMENT, errors: [resolution.error] } };
+    if (!resolution.ok) return refused({ code: ErrorCode.UNTRUSTED_DOCUMENT, errors: [resolution.error] });
     let admitted: AdmittedDocument;
     if (resolution.trusted) {
       admitted = { document: resolution.trusted.document, source: resolution.trusted.source, trusted: true };
@@ -69,8 +69,8 @@ export class DocumentAdmission {
     } else {
       return { ok: true, value: null };
     }
-    const refused = this.checkOperation(admitted.document, request);
-    return refused ? { ok: false, refusal: refused } : { ok: true, value: admitted };
+    const problem = this.checkOperation(admitted.document, request);
+    return problem ? refused(problem) : { ok: true, value: admitted };
   }
 
   /** The operation to run, its variables, and the document limits for them; null when all is well. */
@@ -90,17 +90,17 @@ export class DocumentAdmission {
 
   private parseAndValidate(query: string): Outcome<DocumentNode> {
     const tooDeep = nestingError(query, this.options.maxTokens);
-    if (tooDeep) return { ok: false, refusal: { code: ErrorCode.QUERY_TOO_COMPLEX, errors: [tooDeep] } };
+    if (tooDeep) return refused({ code: ErrorCode.QUERY_TOO_COMPLEX, errors: [tooDeep] });
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: this.options.maxTokens });
     } catch (error) {
       const syntax = error instanceof GraphQLError ? error : new GraphQLError('Syntax Error: the document could not be parsed.');
-      return { ok: false, refusal: { code: ErrorCode.GRAPHQL_PARSE_FAILED, errors: [this.coded(syntax, ErrorCode.GRAPHQL_PARSE_FAILED)] } };
+      return refused({ code: ErrorCode.GRAPHQL_PARSE_FAILED, errors: [this.coded(syntax, ErrorCode.GRAPHQL_PARSE_FAILED)] });
     }
     const invalid = validate(this.schema, document, this.rules);
     if (invalid.length > 0) {
-      return { ok: false, refusal: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, errors: invalid.map((e) => this.coded(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)) } };
+      return refused({ code: ErrorCode.GRAPHQL_VALIDATION_FAILED, errors: invalid.map((e) => this.coded(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)) });
     }
     this.valid.set(query, document);
     return { ok: true, value: document };

@@ -120,9 +120,11 @@ function costShape(operationName: string | null | undefined, variables: Record<s
 
 /**
  * Checks a parsed, valid document against the depth, alias, directive and cost limits; returns
- * the first limit broken, or null. HTTP (an Apollo plugin) and WebSocket (onSubscribe) share it.
+ * the first limit broken, or null. DocumentAdmission (src/admission/documents.ts) runs it for HTTP and
+ * WebSocket alike.
  *
- * Apollo Server hands the same DocumentNode to every request with the same text, so the verdicts are
+ * DocumentAdmission keeps the valid documents it has parsed and hands the same DocumentNode to every
+ * request with the same text (trusted documents are parsed once, at start), so the verdicts are
  * kept per document (weakly: they go with it): the shape rules depend on the document alone, and the
  * cost on the document and the variables' shape. A front end sending one query for many customers
  * pays for the walk once. Only computed costs are kept, never a failure to compute one.
@@ -164,7 +166,7 @@ export function checkDocumentLimits(
       if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
         return queryTooComplex('nodes', MAX_COST_NODES);
       }
-      // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT.
+      // Variables that do not fit their types: DocumentAdmission refuses them with BAD_USER_INPUT.
       return null;
     }
     if (shape !== null) {

@@ -42,7 +42,7 @@ export class LoaderFactory {
       this.batch = direct;
       return;
     }
-    const batcher = new SharedBatcher<ProfileKey, ProfileValue>((keys, signal) => direct(keys, signal), {
+    const batcher = new SharedBatcher<ProfileKey, ProfileValue>(direct, {
       maxInFlight: options.maxInFlight ?? 1,
       maxKeys: options.maxKeys ?? 1_000,
       maxQueuedKeys: options.maxQueuedKeys ?? 10_000,

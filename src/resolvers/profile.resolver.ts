@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { badUserInput } from '../errors';
 import type { ProfilePush } from '../live/profile.feed';
 import { Customer, toCustomer } from '../schema/customer.type';
-import { prefetchProfileParts } from './prefetch';
+import { loadCustomer } from './customer.resolver';
 
 @Resolver()
 export class ProfileResolver {
@@ -27,9 +27,7 @@ export class ProfileResolver {
   ): Promise<Customer> {
     // graphql-ws runs one push at a time per subscription, so the swap holds for this push's fields alone.
     ctx.loaders = push.loaders;
-    prefetchProfileParts(ctx, [push.customerId], info);
-    const { details } = await ctx.loaders.rollup(push.customerId);
     // Activity without a customer document (or after its delete) still has a profile: id and parts, no details.
-    return toCustomer(details ?? { id: push.customerId, first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null });
+    return (await loadCustomer(ctx, push.customerId, info)) ?? toCustomer({ id: push.customerId, first_name: null, last_name: null, gender: null, dob: null, email: null, street: null, city: null, postcode: null, country: null });
   }
 }
