@@ -124,7 +124,7 @@ function checkNumber(field: string, value: number): string | null {
 }
 
 function checkDate(field: string, ms: number): string | null {
-  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS ? null : `${field}: outside 1900-01-01 to 2299-12-31`;
+  return inRange(ms) !== null ? null : `${field}: outside 1900-01-01 to 2299-12-31`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { followChanges } from './change-queue';
 import type { SourceCollection } from './collections';
 import { idString } from './document';
 import { decodePosition, encodePosition, tokenRejected } from './resume-token';
-import { takeSnapshot } from './snapshot';
+import { reconciling, takeSnapshot } from './snapshot';
 
 export interface FeedOptions {
   /** Documents per sink write during a snapshot. Default 5,000. */
@@ -70,7 +70,6 @@ interface ChangeEvent {
 }
 
 /** Marks an order record for reconciliation with the activity rows the sink finds (see IngestRecord). */
-const reconciling = (record: IngestRecord): IngestRecord => (record.kind === 'order' ? { ...record, reconcile: true } : record);
 
 /** The stream cannot go on (the collection was dropped or renamed): start over with a snapshot. */
 class StreamInvalidated extends Error {
@@ -240,7 +239,6 @@ export class CollectionFeed {
       collection: this.collection,
       source: this.source,
       store: this.store,
-      logger: this.logger,
       chunkSize: this.options.snapshotChunk,
       hasHistory: this.hasHistory,
       keys: this.keys,

@@ -1,16 +1,17 @@
 import type { Collection, Document } from 'mongodb';
-import type { Logger } from '../../logger';
 import type { ClickHouseStore } from '../../store/clickhouse';
 import type { IngestRecord } from '../records';
 import type { RecentMap } from '../recent';
 import type { SourceCollection } from './collections';
 import { idString } from './document';
 
+/** An order written over stored history (a change, or a snapshot after an earlier run): the sink reconciles it with what is stored. */
+export const reconciling = (record: IngestRecord): IngestRecord => (record.kind === 'order' ? { ...record, reconcile: true } : record);
+
 export interface SnapshotContext {
   collection: Collection;
   source: SourceCollection;
   store: ClickHouseStore;
-  logger: Logger;
   /** Documents per sink write. */
   chunkSize: number;
   /** ClickHouse may hold rows of this collection from an earlier run: rows whose documents are gone are deleted. */
@@ -61,7 +62,7 @@ export async function takeSnapshot(ctx: SnapshotContext): Promise<SnapshotResult
       } else {
         const record = mapped.value.record(false);
         // After an earlier run the tables may hold activity rows the states do not know of.
-        chunk.push(ctx.hasHistory && record.kind === 'order' ? { ...record, reconcile: true } : record);
+        chunk.push(ctx.hasHistory ? reconciling(record) : record);
         ctx.keys.set(sourceId, [mapped.value.key]);
         seen?.set(sourceId, mapped.value.key);
       }
@@ -81,7 +82,7 @@ export async function takeSnapshot(ctx: SnapshotContext): Promise<SnapshotResult
     for (const { sourceId, key } of await ctx.source.allKeys(ctx.store)) {
       if (seen.get(sourceId) !== key) {
         const tombstone = ctx.source.tombstone(sourceId, key);
-        tombstones.push(tombstone.kind === 'order' ? { ...tombstone, reconcile: true } : tombstone);
+        tombstones.push(reconciling(tombstone));
       }
     }
     removed = tombstones.length;

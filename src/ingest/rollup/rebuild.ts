@@ -62,7 +62,7 @@ export async function ensureRollups(store: ClickHouseStore, version: number, log
 /**
  * Rebuilds these customers' states from the source tables and makes their order and email activity rows
  * match those tables: used after the engine refused a record part-way through a batch (the states and
- * activity may then hold what the source tables do not), and by `npm run rebuild -- --customers`.
+ * activity may then hold what the source tables do not).
  */
 export async function repairCustomers(store: ClickHouseStore, ids: readonly string[], version: number): Promise<void> {
   for (const id of new Set(ids)) {
