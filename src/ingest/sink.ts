@@ -89,6 +89,12 @@ function originOf(record: IngestRecord): Origin {
   return { source: `sink:${record.kind}`, key: '', customerId, document };
 }
 
+/** Where a record came from, without its document: what metrics and log lines name. */
+function sourceOf(record: IngestRecord): { source: string; key: string } {
+  const origin: Origin | undefined = record.origin;
+  return origin ? { source: origin.source, key: origin.key } : { source: `sink:${record.kind}`, key: '' };
+}
+
 function rejected(record: IngestRecord, reason: string): IngestRecord {
   return { kind: 'rejected', origin: originOf(record), reason };
 }
@@ -411,14 +417,14 @@ export class IngestSink {
     batch.entries = kept;
     batch.rows -= dropped.length;
     this.stats.erasedDropped += dropped.length;
-    for (const { given } of dropped) erasedRecordsDropped.inc({ source: originOf(given).source });
+    for (const { given } of dropped) erasedRecordsDropped.inc({ source: sourceOf(given).source });
     // No id: the log keeps no trace of whom the records were about.
-    this.logger.info({ count: dropped.length, firstSource: originOf(dropped[0]!.given).source }, 'records of erased customers dropped');
+    this.logger.info({ count: dropped.length, firstSource: sourceOf(dropped[0]!.given).source }, 'records of erased customers dropped');
   }
 
   private setAsideCounted(record: IngestRecord, stage: 'source' | 'validation' | 'engine', reason: string): void {
     this.stats.setAside++;
-    const origin = originOf(record);
+    const origin = sourceOf(record);
     recordsSetAside.inc({ source: origin.source, stage });
     // One line per record at debug; warn once per commit (see commit()), as a flood of bad input is one event.
     this.logger.debug({ source: origin.source, key: origin.key, stage, reason }, 'record set aside');
