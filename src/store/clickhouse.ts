@@ -37,12 +37,17 @@ export class ClickHouseStore {
   /** Statements sent so far; tests compare it before and after a request. */
   queryCount = 0;
 
+  /** What every SELECT carries: the store's read settings, and on a cluster its read settings over them. */
+  private readonly readSettings: ClickHouseSettings;
+
   constructor(
     readonly client: ClickHouseClient,
     readonly mode: 'embedded' | 'server',
-    private readonly readSettings: ClickHouseSettings = READ_SETTINGS,
+    readSettings: ClickHouseSettings = READ_SETTINGS,
     readonly cluster: ClusterMode | null = null,
-  ) {}
+  ) {
+    this.readSettings = cluster ? { ...readSettings, ...cluster.settings.read() } : readSettings;
+  }
 
   observe(observer: QueryObserver): () => void {
     this.observers.push(observer);
@@ -64,7 +69,7 @@ export class ClickHouseStore {
         query,
         query_params: params,
         format: 'JSONEachRow',
-        clickhouse_settings: { ...(this.cluster ? { ...this.readSettings, ...this.cluster.settings.read() } : this.readSettings), ...options.settings },
+        clickhouse_settings: { ...this.readSettings, ...options.settings },
         ...(options.signal ? { abort_signal: options.signal } : {}),
       });
       return result.json<T>();
