@@ -1,5 +1,5 @@
 import type { ActivityEvent, ActivityType } from './activity';
-import { pullStream } from '../live/pull';
+import { pullStream, SubscriberRegistry } from '../live/pull';
 
 /**
  * Delivers committed activity to `customerActivity` subscribers. The in-process bus serves one
@@ -26,15 +26,12 @@ interface Subscriber {
 }
 
 export class InProcessActivityBus implements ActivityBus {
-  private readonly byCustomer = new Map<string, Set<Subscriber>>();
-  private count = 0;
+  private readonly subscribers = new SubscriberRegistry<Subscriber>();
 
   publish(events: readonly ActivityEvent[]): void {
-    if (this.count === 0) return;
+    if (this.subscribers.size === 0) return;
     for (const event of events) {
-      const subscribers = this.byCustomer.get(event.customerId);
-      if (!subscribers) continue;
-      for (const s of subscribers) {
+      for (const s of this.subscribers.of(event.customerId)) {
         if (s.types && !s.types.has(event.type)) continue;
         s.queue.push(event);
         if (s.queue.length > MAX_QUEUED) {
@@ -47,23 +44,13 @@ export class InProcessActivityBus implements ActivityBus {
   }
 
   subscriberCount(): number {
-    return this.count;
+    return this.subscribers.size;
   }
 
   subscribe(customerId: string, types?: readonly ActivityType[] | null): AsyncGenerator<ActivityEvent, void, undefined> {
     const subscriber: Subscriber = { types: types ? new Set(types) : null, queue: [], wake: null, dropped: 0, closed: false };
     // Registered now, not at the first next(): nothing published after subscribe() returns is missed.
-    let set = this.byCustomer.get(customerId);
-    if (!set) this.byCustomer.set(customerId, (set = new Set()));
-    set.add(subscriber);
-    this.count++;
-    const unregister = () => {
-      const current = this.byCustomer.get(customerId);
-      if (current?.delete(subscriber)) {
-        this.count--;
-        if (current.size === 0) this.byCustomer.delete(customerId);
-      }
-    };
+    const unregister = this.subscribers.add(customerId, subscriber);
     return pullStream(subscriber, () => subscriber.queue.shift(), unregister);
   }
 }

@@ -1,5 +1,5 @@
 import type { LoaderFactory, Loaders } from '../loaders';
-import { pullStream, takePending } from './pull';
+import { pullStream, SubscriberRegistry, takePending } from './pull';
 
 /**
  * One push of a customer's profile: the customer, and the loaders of the commit that touched them. Every
@@ -26,25 +26,23 @@ interface Subscriber {
  * erased.
  */
 export class ProfileFeed {
-  private readonly byCustomer = new Map<string, Set<Subscriber>>();
-  private count = 0;
+  private readonly subscribers = new SubscriberRegistry<Subscriber>();
 
   constructor(private readonly loaders: LoaderFactory) {}
 
   subscriberCount(): number {
-    return this.count;
+    return this.subscribers.size;
   }
 
   /** A commit touched `customers`: each of their subscribers gets a push, all through one set of loaders. */
   committed(customers: Iterable<string>): void {
-    if (this.count === 0) return;
+    if (this.subscribers.size === 0) return;
     let scope: Loaders | null = null;
     for (const customerId of customers) {
-      const subscribers = this.byCustomer.get(customerId);
-      if (!subscribers) continue;
-      scope ??= this.loaders.create();
-      const push: ProfilePush = { customerId, loaders: scope };
-      for (const s of subscribers) {
+      let push: ProfilePush | null = null;
+      for (const s of this.subscribers.of(customerId)) {
+        scope ??= this.loaders.create();
+        push ??= { customerId, loaders: scope };
         s.pending = push;
         s.wake?.();
       }
@@ -53,7 +51,7 @@ export class ProfileFeed {
 
   /** The customer was erased: their subscriptions complete (nothing is left to push). */
   erased(customerId: string): void {
-    for (const s of this.byCustomer.get(customerId) ?? []) {
+    for (const s of this.subscribers.of(customerId)) {
       s.closed = true;
       s.pending = null;
       s.wake?.();
@@ -63,17 +61,7 @@ export class ProfileFeed {
   subscribe(customerId: string): AsyncGenerator<ProfilePush, void, undefined> {
     const subscriber: Subscriber = { pending: null, wake: null, closed: false };
     // Registered now, not at the first next(): no commit after subscribe() returns is missed.
-    let set = this.byCustomer.get(customerId);
-    if (!set) this.byCustomer.set(customerId, (set = new Set()));
-    set.add(subscriber);
-    this.count++;
-    const unregister = () => {
-      const current = this.byCustomer.get(customerId);
-      if (current?.delete(subscriber)) {
-        this.count--;
-        if (current.size === 0) this.byCustomer.delete(customerId);
-      }
-    };
+    const unregister = this.subscribers.add(customerId, subscriber);
     return pullStream(subscriber, takePending(subscriber), unregister);
   }
 }

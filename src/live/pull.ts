@@ -51,3 +51,34 @@ export function takePending<T>(holder: { pending: T | null }): () => T | undefin
     return next ?? undefined;
   };
 }
+
+/** Subscribers by key (a customer id), with their count; empty keys are dropped. */
+export class SubscriberRegistry<S> {
+  private readonly byKey = new Map<string, Set<S>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The subscribers of `key` (none: an empty iterable). */
+  of(key: string): Iterable<S> {
+    return this.byKey.get(key) ?? [];
+  }
+
+  /** Registers `subscriber` under `key`; returns its unregister, which may run more than once. */
+  add(key: string, subscriber: S): () => void {
+    let set = this.byKey.get(key);
+    if (!set) this.byKey.set(key, (set = new Set()));
+    set.add(subscriber);
+    this.count++;
+    return () => {
+      const current = this.byKey.get(key);
+      if (current?.delete(subscriber)) {
+        this.count--;
+        if (current.size === 0) this.byKey.delete(key);
+      }
+    };
+  }
+}
+
