@@ -24,41 +24,28 @@ const segmentsFromUrl = () => {
   return value === null ? null : { selected: value.trim() || null };
 };
 
-function useSegmentsInUrl() {
-  const [view, setView] = useState(segmentsFromUrl);
+/**
+ * What the page shows lives in the URL, so a link opens it and Back returns to it: the open customer
+ * (`/?customer=C0000001`) or the Segments page (`/?segments`, `/?segments=vip`).
+ */
+function useUrlView() {
+  const read = () => ({ customer: customerFromUrl(), segments: segmentsFromUrl() });
+  const [view, setView] = useState(read);
   useEffect(() => {
-    const onPop = () => setView(segmentsFromUrl());
+    const onPop = () => setView(read());
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
-  const select = useCallback((name: string) => {
+  const go = useCallback((name: 'customer' | 'segments', value: string) => {
     const url = new URL(location.href);
     url.search = '';
-    url.searchParams.set('segments', name);
+    url.searchParams.set(name, value);
     if (url.href !== location.href) history.pushState(null, '', url);
-    setView({ selected: name });
+    setView(read());
   }, []);
-  return [view, select] as const;
-}
-
-/** The open customer lives in the URL (`/?customer=C0000001`), so a link opens a profile. */
-function useCustomerInUrl() {
-  const [id, setId] = useState(customerFromUrl);
-  useEffect(() => {
-    const onPop = () => setId(customerFromUrl());
-    addEventListener('popstate', onPop);
-    return () => removeEventListener('popstate', onPop);
-  }, []);
-  const open = useCallback((next: string) => {
-    const url = new URL(location.href);
-    url.search = '';
-    url.searchParams.set('customer', next);
-    if (url.href !== location.href) history.pushState(null, '', url);
-    setId(next);
-    // The Segments page listens to popstate as well: leave it for the profile.
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, []);
-  return [id, open] as const;
+  const open = useCallback((customer: string) => go('customer', customer), [go]);
+  const select = useCallback((segment: string) => go('segments', segment), [go]);
+  return { id: view.customer, segmentsView: view.segments, open, select };
 }
 
 /** A clock for relative times ("5 min ago"), ticking while the page is open. */
@@ -91,8 +78,7 @@ function LiveStatus() {
 }
 
 export function App() {
-  const [id, open] = useCustomerInUrl();
-  const [segmentsView, selectSegment] = useSegmentsInUrl();
+  const { id, segmentsView, open, select: selectSegment } = useUrlView();
   const { profile, timeline, liveCount, retry, loadMore, erasure, erase } = useCustomer(segmentsView ? null : id);
   const now = useNow(15_000);
   const ready = profile.status === 'ready' ? profile.data : null;
